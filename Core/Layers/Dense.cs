@@ -1,0 +1,54 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Nabla.Layers;
+
+/// <summary>Fully connected layer: y = x·W + b. x: batch × Inputs, W: Inputs × Outputs, b: 1 × Outputs.</summary>
+public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>Input columns.</summary>
+    public int Inputs => Weights.RowCount;
+
+    /// <summary>Output columns.</summary>
+    public int Outputs => Weights.ColumnCount;
+
+    public Matrix<T> Forward(Matrix<T> x)
+    {
+        Shape.RequireColumns(this, x, Inputs);
+        if (Bias.RowCount != 1 || Bias.ColumnCount != Outputs)
+            throw new ShapeException($"{this}: bias must be 1×{Outputs}, got {Shape.Of(Bias)}.");
+        var y = x * Weights;                 // fresh: ours to change
+        Kernels.AddRowInPlace(y, Bias);
+        return y;
+    }
+
+    // y = x·W + b  ⇒  dW = xᵀ·dy,  db = Σ_rows dy,  dx = dy·Wᵀ  (transposed products, no Transpose() copies)
+    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
+    {
+        var x = trace.Input;
+        Shape.RequireColumns(this, x, Inputs);
+        if (dy.RowCount != x.RowCount || dy.ColumnCount != Outputs)
+            throw new ShapeException($"{this}: dy must be {x.RowCount}×{Outputs} (batch × outputs), got {Shape.Of(dy)}.");
+        var gradient = new DenseGradient<T>(x.TransposeThisAndMultiply(dy), Kernels.ColumnSums(dy));
+        return new(gradient, needInputGradient ? dy.TransposeAndMultiply(Weights) : null);
+    }
+
+    public IReadOnlyList<Matrix<T>> Parameters => [Weights, Bias];
+
+    public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => new Dense<T>(parameters[0], parameters[1]);
+
+    public int OutputSize(int inputSize)
+    {
+        if (inputSize != Inputs)
+            throw new ShapeException($"{this} expects {Inputs} input columns, but the previous layer gives {inputSize}.");
+        return Outputs;
+    }
+
+    public override string ToString() => $"Dense({Inputs} → {Outputs})";   // never print the matrices
+}
+
+/// <summary>dL/dθ of a <see cref="Dense{T}"/> layer: dW (Inputs × Outputs) and db (1 × Outputs).</summary>
+public sealed record DenseGradient<T>(Matrix<T> Weights, Matrix<T> Bias) : IGradient<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public IReadOnlyList<Matrix<T>> Tensors => [Weights, Bias];
+    public override string ToString() => $"DenseGradient({Shape.Of(Weights)}, {Shape.Of(Bias)})";
+}

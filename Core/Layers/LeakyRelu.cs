@@ -1,0 +1,33 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Nabla.Layers;
+
+/// <summary>Leaky ReLU, element-wise: y = x for x > 0, else Alpha·x. Any shape in, same shape out.</summary>
+public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public Matrix<T> Forward(Matrix<T> x)
+    {
+        var alpha = T.CreateChecked(Alpha);
+        var y = Kernels.ZerosLike(x);
+        var xs = Kernels.Values(x);
+        var ys = Kernels.Values(y);
+        for (var i = 0; i < xs.Length; i++) ys[i] = xs[i] > T.Zero ? xs[i] : alpha * xs[i];
+        return y;
+    }
+
+    // dx = dy · (1 if x > 0 else Alpha)
+    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
+    {
+        Shape.RequireSame(this, "dy", dy, "input", trace.Input);
+        if (!needInputGradient) return new(NoGradient<T>.Instance, null);
+        var alpha = T.CreateChecked(Alpha);
+        var dx = Kernels.ZerosLike(dy);
+        var xs = Kernels.Values(trace.Input);
+        var dys = Kernels.Values(dy);
+        var dxs = Kernels.Values(dx);
+        for (var i = 0; i < xs.Length; i++) dxs[i] = xs[i] > T.Zero ? dys[i] : alpha * dys[i];
+        return new(NoGradient<T>.Instance, dx);
+    }
+
+    public override string ToString() => $"LeakyReLU(α={Alpha})";
+}

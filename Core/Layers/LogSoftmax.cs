@@ -1,0 +1,49 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Nabla.Layers;
+
+/// <summary>Log-softmax over each row: y_ij = x_ij − m_i − log Σ_k e^(x_ik − m_i), m_i = max_k x_ik. x, y: batch × classes.</summary>
+public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public Matrix<T> Forward(Matrix<T> x) => Of(x);
+
+    /// <summary>Row-wise log-softmax of <paramref name="x"/> into a fresh matrix (log-sum-exp with the max shift).</summary>
+    public static Matrix<T> Of(Matrix<T> x)
+    {
+        var (rows, columns) = (x.RowCount, x.ColumnCount);
+        var xs = Kernels.Values(x);
+        var max = Softmax<T>.RowMax(xs, rows, columns);
+        var sum = new T[rows];
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                sum[i] += T.Exp(xs[j * rows + i] - max[i]);
+        var y = Kernels.ZerosLike(x);
+        var ys = Kernels.Values(y);
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                ys[j * rows + i] = xs[j * rows + i] - max[i] - T.Log(sum[i]);
+        return y;
+    }
+
+    // y = x − logΣe^x  ⇒  dx_ij = dy_ij − e^(y_ij) · Σ_k dy_ik
+    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
+    {
+        Shape.RequireSame(this, "dy", dy, "output", trace.Output);
+        if (!needInputGradient) return new(NoGradient<T>.Instance, null);
+        var (rows, columns) = (dy.RowCount, dy.ColumnCount);
+        var ys = Kernels.Values(trace.Output);
+        var dys = Kernels.Values(dy);
+        var total = new T[rows];
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                total[i] += dys[j * rows + i];
+        var dx = Kernels.ZerosLike(dy);
+        var dxs = Kernels.Values(dx);
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                dxs[j * rows + i] = dys[j * rows + i] - T.Exp(ys[j * rows + i]) * total[i];
+        return new(NoGradient<T>.Instance, dx);
+    }
+
+    public override string ToString() => "LogSoftmax";
+}

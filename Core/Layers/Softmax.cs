@@ -1,0 +1,66 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Nabla.Layers;
+
+/// <summary>Softmax over each row: y_ij = e^(x_ij − m_i) / Σ_k e^(x_ik − m_i), m_i = max_k x_ik. x, y: batch × classes.</summary>
+/// <remarks>Shifting by the row maximum changes nothing mathematically and keeps e^x from overflowing. Before a
+/// cross-entropy loss, prefer a linear output with <c>Loss.SoftmaxCrossEntropy</c>: fused, it is exact and cheaper.</remarks>
+public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public Matrix<T> Forward(Matrix<T> x) => Of(x);
+
+    /// <summary>Row-wise softmax of <paramref name="x"/> into a fresh matrix.</summary>
+    public static Matrix<T> Of(Matrix<T> x)
+    {
+        var (rows, columns) = (x.RowCount, x.ColumnCount);
+        var y = Kernels.ZerosLike(x);
+        var xs = Kernels.Values(x);
+        var ys = Kernels.Values(y);
+        var max = RowMax(xs, rows, columns);
+        var sum = new T[rows];
+        // Sweep column by column: storage is column-major, so each sweep reads contiguous memory.
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+            {
+                var e = T.Exp(xs[j * rows + i] - max[i]);
+                ys[j * rows + i] = e;
+                sum[i] += e;
+            }
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                ys[j * rows + i] /= sum[i];
+        return y;
+    }
+
+    internal static T[] RowMax(T[] xs, int rows, int columns)
+    {
+        var max = new T[rows];
+        Array.Fill(max, T.NegativeInfinity);
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                max[i] = T.Max(max[i], xs[j * rows + i]);
+        return max;
+    }
+
+    // y = softmax(x)  ⇒  dx_ij = y_ij · (dy_ij − Σ_k dy_ik · y_ik)
+    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
+    {
+        Shape.RequireSame(this, "dy", dy, "output", trace.Output);
+        if (!needInputGradient) return new(NoGradient<T>.Instance, null);
+        var (rows, columns) = (dy.RowCount, dy.ColumnCount);
+        var ys = Kernels.Values(trace.Output);
+        var dys = Kernels.Values(dy);
+        var dot = new T[rows];
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                dot[i] += dys[j * rows + i] * ys[j * rows + i];
+        var dx = Kernels.ZerosLike(dy);
+        var dxs = Kernels.Values(dx);
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+                dxs[j * rows + i] = ys[j * rows + i] * (dys[j * rows + i] - dot[i]);
+        return new(NoGradient<T>.Instance, dx);
+    }
+
+    public override string ToString() => "Softmax";
+}

@@ -1,0 +1,42 @@
+using MathNet.Numerics.LinearAlgebra;
+using Nabla.Layers;
+
+namespace Nabla.Losses;
+
+/// <summary>Softmax and categorical cross-entropy fused, from logits z (batch × classes) and targets y (one-hot, or
+/// any rows of probabilities): L = −(1/B) Σ_i Σ_k y_ik log softmax(z)_ik. dL/dz = (softmax(z)·Σ_k y_ik − y)/B, which is
+/// (p − y)/B for one-hot targets (PyTorch's CrossEntropyLoss, Keras's from_logits=True).</summary>
+public sealed record SoftmaxCrossEntropy : ILoss
+{
+    public string Name => "softmax_cross_entropy";
+
+    public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
+    {
+        Shape.RequireSame(this, "logits", prediction, "target", target);
+        var (rows, columns) = (prediction.RowCount, prediction.ColumnCount);
+        var logP = LogSoftmax<T>.Of(prediction);
+        var (lp, y) = (Kernels.Values(logP), Kernels.Values(target));
+        var targetMass = new T[rows];
+        var sum = 0.0;
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+            {
+                var k = j * rows + i;
+                targetMass[i] += y[k];
+                if (y[k] != T.Zero) sum -= double.CreateChecked(y[k] * lp[k]);   // 0·log 0 counts as 0
+            }
+        // Reuse the log-probabilities' fresh buffer for the gradient: (e^logp · Σy − y) / B.
+        var invBatch = T.One / T.CreateChecked(rows);
+        for (var j = 0; j < columns; j++)
+            for (var i = 0; i < rows; i++)
+            {
+                var k = j * rows + i;
+                lp[k] = (T.Exp(lp[k]) * targetMass[i] - y[k]) * invBatch;
+            }
+        return new(sum / rows, logP);
+    }
+
+    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Softmax<T>.Of(output);
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Text;
+using MathNet.Numerics.LinearAlgebra;
+using Nabla.Layers;
+
+namespace Nabla.Models;
+
+/// <summary>A stack of layers applied in order: y = f_n(…f_2(f_1(x))). x: batch × inputs of the first layer.</summary>
+public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>Inference forward through every layer.</summary>
+    public Matrix<T> Forward(Matrix<T> x)
+    {
+        for (var i = 0; i < Layers.Length; i++)
+            x = Named(i, () => Layers[i].Forward(x));
+        return x;
+    }
+
+    /// <summary>Training forward: each layer's trace, first to last (the last trace's Output is the model output).</summary>
+    public ImmutableArray<Trace<T>> ForwardTrain(Matrix<T> x, Rng rng)
+    {
+        var traces = ImmutableArray.CreateBuilder<Trace<T>>(Layers.Length);
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            var trace = Named(i, () => Layers[i].ForwardTrain(x, rng));
+            traces.Add(trace);
+            x = trace.Output;
+        }
+        return traces.MoveToImmutable();
+    }
+
+    /// <summary>Backward from dL/d(output) through every layer: dL/dθ in <see cref="Parameters"/> order. The first
+    /// layer's input gradient is never computed: nothing needs it.</summary>
+    public Parameters<T> Backward(IReadOnlyList<Trace<T>> traces, Matrix<T> dOutput)
+    {
+        if (traces.Count != Layers.Length)
+            throw new ArgumentException($"Backward needs one trace per layer ({Layers.Length}), got {traces.Count}.");
+        var perLayer = new IReadOnlyList<Matrix<T>>[Layers.Length];
+        var dy = dOutput;
+        for (var i = Layers.Length - 1; i >= 0; i--)
+        {
+            var step = Named(i, () => Layers[i].Backward(traces[i], dy, needInputGradient: i > 0));
+            perLayer[i] = step.Gradient.Tensors;
+            dy = step.InputGradient!;
+        }
+        return new(perLayer.SelectMany(g => g));
+    }
+
+    /// <summary>Every layer's trainable tensors, flat, in layer order.</summary>
+    public Parameters<T> Parameters => new(Layers.SelectMany(l => l.Parameters));
+
+    /// <summary>The same architecture with new parameters (as many tensors, in <see cref="Parameters"/> order).</summary>
+    public Sequential<T> WithParameters(Parameters<T> parameters)
+    {
+        Parameters.RequireSameShapes(parameters, "Sequential.WithParameters");
+        var layers = ImmutableArray.CreateBuilder<ILayer<T>>(Layers.Length);
+        var next = 0;
+        foreach (var layer in Layers)
+        {
+            var count = layer.Parameters.Count;
+            layers.Add(count == 0 ? layer : layer.WithParameters(parameters.Tensors.Skip(next).Take(count).ToArray()));
+            next += count;
+        }
+        return new(layers.MoveToImmutable());
+    }
+
+    /// <summary>Number of trainable scalars.</summary>
+    public long ParameterCount => Parameters.ElementCount;
+
+    /// <summary>Output columns for <paramref name="inputSize"/> input columns; a shape error names the layer.</summary>
+    public int OutputSize(int inputSize)
+    {
+        for (var i = 0; i < Layers.Length; i++)
+            inputSize = Named(i, () => Layers[i].OutputSize(inputSize));
+        return inputSize;
+    }
+
+    /// <summary>A Keras-style summary table: layer, output shape, parameter count, and the totals.</summary>
+    public string Summary(int inputSize)
+    {
+        var rows = new List<(string Layer, string Shape, long Count)>();
+        var size = inputSize;
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            size = Named(i, () => Layers[i].OutputSize(size));
+            rows.Add((Layers[i].ToString()!, $"(batch, {size})", Layers[i].Parameters.Sum(p => (long)p.RowCount * p.ColumnCount)));
+        }
+        var w0 = Math.Max("Layer".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Layer.Length)) + 2;
+        var w1 = Math.Max("Output shape".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Shape.Length)) + 2;
+        var w2 = Math.Max("Params".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Count.ToString("N0").Length));
+        var rule = new string('─', w0 + w1 + w2);
+        var text = new StringBuilder();
+        text.AppendLine($"Sequential: input (batch, {inputSize})");
+        text.AppendLine(rule);
+        text.AppendLine("Layer".PadRight(w0) + "Output shape".PadRight(w1) + "Params".PadLeft(w2));
+        text.AppendLine(rule);
+        foreach (var (layer, shape, count) in rows)
+            text.AppendLine(layer.PadRight(w0) + shape.PadRight(w1) + count.ToString("N0").PadLeft(w2));
+        text.AppendLine(rule);
+        text.Append($"Total params: {ParameterCount:N0} ({ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>():N0} bytes)");
+        return text.ToString();
+    }
+
+    // A shape error inside layer i says which layer of the model it was.
+    TResult Named<TResult>(int i, Func<TResult> run)
+    {
+        try { return run(); }
+        catch (ShapeException e) when (!e.Message.StartsWith("layer ", StringComparison.Ordinal))
+        {
+            throw new ShapeException($"layer {i} of {Layers.Length}, {Layers[i]}: {e.Message}");
+        }
+    }
+
+    public override string ToString() => $"Sequential({string.Join(", ", Layers)})";
+}
+
+/// <summary>Builds a <see cref="Sequential{T}"/> from a literal list of layers: <c>Sequential.Of(Dense(…), Relu(), …)</c>.</summary>
+public static class Sequential
+{
+    public static Sequential<T> Of<T>(params ILayer<T>[] layers) where T : struct, IFloatingPointIeee754<T> =>
+        new(layers.ToImmutableArray());
+}

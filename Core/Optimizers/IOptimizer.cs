@@ -1,0 +1,46 @@
+using Nabla.Models;
+
+namespace Nabla.Optimizers;
+
+/// <summary>
+/// An optimizer as a pair of pure functions over plain-data state (Optax's GradientTransformation):
+/// <c>Init</c> makes the state for some parameters, <c>Update</c> turns gradients into signed updates Δ and a new
+/// state. Applying is one addition, θ' = θ + Δ, which is what lets transforms compose in a chain.
+/// </summary>
+public interface IOptimizer
+{
+    /// <summary>The state before the first step (zero moments, step 0).</summary>
+    IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T>;
+
+    /// <summary>Δ for gradients g at parameters θ, and the next state. Pure: no argument is changed.</summary>
+    (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>;
+}
+
+/// <summary>An optimizer's state: plain data (records of tensors and counters), so a checkpoint can save it.</summary>
+public interface IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>;
+
+/// <summary>The state of a stateless transform.</summary>
+public sealed record EmptyState<T> : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public static readonly EmptyState<T> Instance = new();
+}
+
+/// <summary>Checks shared by every optimizer's constructor: a bad hyperparameter fails at once, named.</summary>
+public static class Hyper
+{
+    /// <summary>Returns <paramref name="value"/>, or throws unless it is finite and ≥ 0.</summary>
+    public static double NonNegative(double value, string name, string owner) =>
+        double.IsFinite(value) && value >= 0 ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be a finite number ≥ 0, got {value}.");
+
+    /// <summary>Returns <paramref name="value"/>, or throws unless it is finite and &gt; 0.</summary>
+    public static double Positive(double value, string name, string owner) =>
+        double.IsFinite(value) && value > 0 ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be a finite number > 0, got {value}.");
+
+    /// <summary>Returns <paramref name="value"/>, or throws unless 0 ≤ value &lt; 1.</summary>
+    public static double UnitInterval(double value, string name, string owner) =>
+        value is >= 0 and < 1 ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be in [0, 1), got {value}.");
+}

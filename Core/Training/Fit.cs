@@ -1,0 +1,128 @@
+using MathNet.Numerics.LinearAlgebra;
+using Nabla.Data;
+using Nabla.Losses;
+using Nabla.Models;
+using Nabla.Optimizers;
+
+namespace Nabla.Training;
+
+/// <summary>The Keras-like training loop, a fold of <see cref="Train.Step{T}"/> over shuffled mini-batches,
+/// plus evaluation and prediction.</summary>
+public static class FitExtensions
+{
+    /// <summary>Trains for <paramref name="epochs"/> epochs of shuffled mini-batches; reports loss and accuracy per
+    /// epoch (and val_loss, val_accuracy on <paramref name="validation"/>). <paramref name="rng"/> shuffles; the step
+    /// randomness (dropout) is seeded from it too. Cancellation stops at the next batch and returns what was done.</summary>
+    public static FitResult<T> Fit<T>(this Sequential<T> model, Dataset train, ILoss loss, IOptimizer optimizer,
+        int epochs, int batchSize, Dataset? validation, Rng rng,
+        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be ≥ 0.");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Fit: batchSize must be positive.");
+        if (train.Count == 0) throw new ArgumentException($"Fit: the training set {train.Name} is empty.");
+        CheckFits(model, train);
+        if (validation is not null) CheckFits(model, validation);
+
+        var watchers = (observers ?? []).Concat(FitObservers.Ambient).ToArray();
+        var state = TrainState<T>.Create(model, optimizer, rng.NextUInt64());
+        var batches = Batches.Count(train.Count, batchSize);
+        foreach (var w in watchers)
+            w.OnFitStart(new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? ""));
+
+        var history = new List<EpochMetrics>();
+        var cancelled = false;
+        for (var epoch = 1; epoch <= epochs && !cancelled; epoch++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            var batchIndex = 0;
+            foreach (var batch in Batches.Of<T>(train, batchSize, rng))
+            {
+                if (cancellation.IsCancellationRequested) { cancelled = true; break; }
+                (state, var batchLoss, var output) = Train.StepWithOutput(state, batch.X, batch.Y, loss);
+                if (!double.IsFinite(batchLoss))
+                    throw new TrainingDivergedException(
+                        $"The loss became {batchLoss} at epoch {epoch}, batch {batchIndex + 1} of {batches} ({loss.Name}, {optimizer}). " +
+                        "The learning rate may be too high, or the inputs unscaled (pixels should be in [0, 1]).");
+                lossSum += batchLoss * batch.Size;
+                if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
+                seen += batch.Size;
+                batchIndex++;
+                var progress = new BatchProgress(epoch, epochs, batchIndex, batches, lossSum / seen,
+                    batch.Labels is null ? null : (double)correct / seen, clock.Elapsed);
+                foreach (var w in watchers) w.OnBatchEnd(progress);
+            }
+            if (cancelled && seen == 0) break;
+            double? valLoss = null, valAccuracy = null;
+            if (validation is not null && !cancelled)
+                (valLoss, valAccuracy) = state.Model.Evaluate(validation, loss);
+            var metrics = new EpochMetrics(epoch, lossSum / seen, train.Labels is null ? null : (double)correct / seen,
+                valLoss, valAccuracy, clock.Elapsed.TotalSeconds);
+            history.Add(metrics);
+            var goOn = true;
+            foreach (var w in watchers) goOn &= w.OnEpochEnd(metrics);
+            if (!goOn) break;
+        }
+        foreach (var w in watchers) w.OnFitEnd(history);
+        return new FitResult<T>(state.Model, state, history, cancelled);
+    }
+
+    /// <summary>Mean loss (weighted by batch size) and accuracy (null for regression) over a dataset, in inference mode.</summary>
+    public static (double Loss, double? Accuracy) Evaluate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        CheckFits(model, data);
+        double lossSum = 0;
+        long correct = 0;
+        foreach (var batch in Batches.Of<T>(data, batchSize))
+        {
+            var output = model.Forward(batch.X);
+            lossSum += loss.Evaluate(output, batch.Y).Value * batch.Size;
+            if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
+        }
+        return (lossSum / data.Count, data.Labels is null ? null : (double)correct / data.Count);
+    }
+
+    /// <summary>The model's predictions for x (batch × inputs), passed through the loss's output activation
+    /// (softmax probabilities for softmax cross-entropy).</summary>
+    public static Matrix<T> Predict<T>(this Sequential<T> model, Matrix<T> x, ILoss loss) where T : struct, IFloatingPointIeee754<T> =>
+        loss.Activate(model.Forward(x));
+
+    /// <summary>Predicted classes for every sample of a dataset.</summary>
+    public static int[] PredictClasses<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Batches.Of<T>(data, batchSize).SelectMany(b => Metrics.PredictedClasses(model.Predict(b.X, loss))).ToArray();
+
+    static void CheckFits<T>(Sequential<T> model, Dataset data) where T : struct, IFloatingPointIeee754<T>
+    {
+        var outputs = model.OutputSize(data.FeatureCount);
+        if (data.TargetCount != outputs)
+            throw new ShapeException($"The model outputs {outputs} columns but {data.Name} has {data.TargetCount} target columns" +
+                (data.Labels is not null ? $" ({data.Classes} classes)" : "") + ". Make the last Dense layer's size match.");
+    }
+}
+
+/// <summary>Observers every Fit in this async flow reports to, besides its own (the script host's progress display
+/// and metrics file). Not a source of randomness or of results: it only watches.</summary>
+public static class FitObservers
+{
+    static readonly AsyncLocal<IReadOnlyList<IFitObserver>?> current = new();
+
+    /// <summary>The observers in force.</summary>
+    public static IReadOnlyList<IFitObserver> Ambient => current.Value ?? [];
+
+    /// <summary>Adds <paramref name="observer"/> for the current async flow; dispose to remove it.</summary>
+    public static IDisposable Add(IFitObserver observer)
+    {
+        var before = current.Value;
+        current.Value = [.. Ambient, observer];
+        return new Restore(() => current.Value = before);
+    }
+
+    sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+}

@@ -1,0 +1,12 @@
+global using System.Numerics;
+global using FsCheck;
+global using FsCheck.Fluent;
+global using MathNet.Numerics.LinearAlgebra;
+global using Nabla.Data;
+global using Nabla.Layers;
+global using Nabla.Losses;
+global using Nabla.Models;
+global using Nabla.Optimizers;
+global using Nabla.Tensors;
+global using Nabla.Training;
+global using Xunit;
