@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Nabla.Serialization;
+
+namespace Nabla.Tests.Serialization;
+
+/// <summary>Saving and loading models: round trips, PyTorch's layout, and clear errors for bad files.</summary>
+public sealed class ModelFileTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("nabla-model-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    string PathFor(string name) => Path.Combine(_dir, name);
+
+    static Sequential<float> Model(Rng rng) => Sequential.Of(
+        Layer.Dense(6, 5, Init.He, rng), Layer.LeakyRelu(0.2), Layer.Dense(5, 3, rng) with { Bias = Kernels.FromRowMajor<float>(1, 3, [0.1, -0.2, 0.3]) },
+        Layer.Softmax());
+
+    [Fact]
+    public void Save_then_load_gives_the_same_predictions_bit_for_bit()
+    {
+        var rng = new Rng(1);
+        var model = Model(rng);
+        var path = PathFor("m.safetensors");
+        model.Save(path);
+        var loaded = ModelFile.Load<float>(path);
+        Assert.Equal(model.ToString(), loaded.ToString());
+        var x = Matrix<float>.Build.Dense(4, 6, (i, j) => (float)rng.Normal());
+        Assert.Equal(TestSupport.Snapshot(model.Forward(x)), TestSupport.Snapshot(loaded.Forward(x)));
+    }
+
+    [Fact]
+    public void Double_models_keep_double_precision()
+    {
+        var model = Sequential.Of<double>(Layer<double>.Dense(3, 2, new Rng(2)), new Sigmoid<double>());
+        var path = PathFor("d.safetensors");
+        model.Save(path);
+        Assert.Equal(TestSupport.Snapshot(model.Parameters[0]), TestSupport.Snapshot(ModelFile.Load<double>(path).Parameters[0]));
+    }
+
+    [Fact]
+    public void A_pytorch_state_dict_loads_into_the_same_architecture()
+    {
+        // fixtures/make_torch_fixture.py: nn.Sequential(Linear(4, 3), ReLU(), Linear(3, 2), Tanh()) in PyTorch's layout.
+        var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "torch-mlp.json"))).RootElement;
+        double[][] Rows(string key) => expected.GetProperty(key).EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        var model = Sequential.Of<double>(
+            Layer<double>.Dense(4, 3, new Rng(0)), new Relu<double>(), Layer<double>.Dense(3, 2, new Rng(0)), new Tanh<double>())
+            .LoadWeights(Path.Combine(AppContext.BaseDirectory, "fixtures", "torch-mlp.safetensors"));
+        var x = Matrix<double>.Build.DenseOfRowArrays(Rows("input"));
+        TestSupport.AssertClose(Matrix<double>.Build.DenseOfRowArrays(Rows("output")), model.Forward(x), 1e-12, "PyTorch output");
+    }
+
+    [Fact]
+    public void Weights_for_another_architecture_are_refused_naming_the_tensor_and_shapes()
+    {
+        var path = PathFor("m.safetensors");
+        Model(new Rng(1)).Save(path);
+        var other = Sequential.Of(Layer.Dense(6, 4, new Rng(1)), Layer.Relu(), Layer.Dense(4, 3, new Rng(1)));
+        var e = Assert.Throws<DataFormatException>(() => other.LoadWeights(path));
+        Assert.Contains("\"0.weight\"", e.Message);
+        Assert.Contains("[4, 6]", e.Message);
+        Assert.Contains("[5, 6]", e.Message);
+
+        var fewer = Sequential.Of(Layer.Dense(6, 5, new Rng(1)));
+        Assert.Contains("also 2.bias, 2.weight", Assert.Throws<DataFormatException>(() => fewer.LoadWeights(path)).Message);
+    }
+
+    [Fact]
+    public void Malformed_files_are_named_with_the_position()
+    {
+        var garbage = PathFor("garbage.safetensors");
+        File.WriteAllBytes(garbage, [1, 2, 3]);
+        Assert.Contains("byte 0", Assert.Throws<DataFormatException>(() => ModelFile.Load<float>(garbage)).Message);
+
+        var huge = PathFor("huge.safetensors");
+        File.WriteAllBytes(huge, [0xFF, 0xFF, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'}']);
+        Assert.Contains("header length", Assert.Throws<DataFormatException>(() => ModelFile.Load<float>(huge)).Message);
+
+        var path = PathFor("m.safetensors");
+        Model(new Rng(1)).Save(path);
+        var bytes = File.ReadAllBytes(path);
+        var truncated = PathFor("truncated.safetensors");
+        File.WriteAllBytes(truncated, bytes[..^10]);
+        var e = Assert.Throws<DataFormatException>(() => ModelFile.Load<float>(truncated));
+        Assert.Contains(truncated, e.Message);
+        Assert.Contains("data_offsets", e.Message);
+
+        var weightsOnly = PathFor("w.safetensors");
+        ModelFile.SaveWeights(Model(new Rng(1)), weightsOnly);
+        Assert.Contains("LoadWeights", Assert.Throws<DataFormatException>(() => ModelFile.Load<float>(weightsOnly)).Message);
+    }
+
+    sealed record Doubler : ILayer<float>
+    {
+        public Matrix<float> Forward(Matrix<float> x) => x * 2f;
+        public Backprop<float> Backward(Trace<float> trace, Matrix<float> dy, bool needInputGradient = true) => new(NoGradient<float>.Instance, dy * 2f);
+    }
+
+    [Fact]
+    public void A_custom_layer_cannot_be_saved_by_name_and_the_error_says_what_to_do()
+    {
+        var model = Sequential.Of<float>(new Doubler());
+        var e = Assert.Throws<NotSupportedException>(() => model.Save(PathFor("c.safetensors")));
+        Assert.Contains("SaveWeights", e.Message);
+    }
+}
