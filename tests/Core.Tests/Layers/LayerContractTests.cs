@@ -8,8 +8,7 @@ public class LayerContractTests
     /// 1e-6 difference step) and softmax saturation (logits within ±5), where finite differences mislead.</summary>
     static readonly Dictionary<string, (Func<MatrixCase, Rng, ILayer<double>> Build, Func<Rng, MatrixCase, Matrix<double>> Input)> Layers = new()
     {
-        ["dense"] = ((c, rng) => Layer<double>.Dense(c.Columns, c.Outputs, Init.Uniform(1), rng) with
-                    { Bias = TestSupport.Random(rng, 1, c.Outputs) }, Plain),
+        ["dense"] = (RandomDense, Plain),
         ["relu"] = ((_, _) => new Relu<double>(), AwayFromZero),
         ["leaky_relu"] = ((_, _) => new LeakyRelu<double>(0.1), AwayFromZero),
         ["sigmoid"] = ((_, _) => new Sigmoid<double>(), Plain),
@@ -18,6 +17,9 @@ public class LayerContractTests
         ["log_softmax"] = ((_, _) => new LogSoftmax<double>(), Plain),
         ["linear"] = ((_, _) => new Linear<double>(), Plain),
     };
+
+    static ILayer<double> RandomDense(MatrixCase c, Rng rng) =>
+        new Dense<double>(Init.Uniform(1).Draw<double>(c.Columns, c.Outputs, rng), TestSupport.Random(rng, 1, c.Outputs));
 
     static Matrix<double> Plain(Rng rng, MatrixCase c) => TestSupport.Random(rng, c.Rows, c.Columns, -5, 5);
 
