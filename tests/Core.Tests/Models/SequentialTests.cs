@@ -78,4 +78,24 @@ public class SequentialTests
         Assert.Equal(model.Parameters[0] * 2.0, doubled.Parameters[0]);
         Assert.Equal(model.Layers[1], doubled.Layers[1]);
     }
+
+    sealed record Spy(List<bool> Asked) : ILayer<double>
+    {
+        public Matrix<double> Forward(Matrix<double> x) => x;
+        public Backprop<double> Backward(Trace<double> trace, Matrix<double> dy, bool needInputGradient = true)
+        {
+            Asked.Add(needInputGradient);
+            return new(NoGradient<double>.Instance, needInputGradient ? dy : null);
+        }
+    }
+
+    [Fact]
+    public void The_first_layer_is_not_asked_for_an_input_gradient()
+    {
+        var asked = new List<bool>();
+        var model = Sequential.Of<double>(new Spy(asked), Layer<double>.Dense(2, 2, new Rng(1)), new Spy(asked));
+        var x = Matrix<double>.Build.Dense(3, 2, 1.0);
+        model.Backward(model.ForwardTrain(x, new Rng(1)), Matrix<double>.Build.Dense(3, 2, 1.0));
+        Assert.Equal([true, false], asked);   // last layer first; the first layer last, and not asked
+    }
 }
