@@ -68,6 +68,7 @@ public static class NablaHost
             }
         }
         var compileSeconds = clock.Elapsed.TotalSeconds;
+        if (cancellation.IsCancellationRequested) return Cancelled;   // Ctrl+C while compiling: nothing ran, nothing to keep
 
         if (scriptArgs.Has("help") && compiled.Arguments.All(a => a.Name != "help"))
         {
@@ -130,6 +131,8 @@ public static class NablaHost
         }
         catch (Exception e)
         {
+            // After a Ctrl+C a script may trip over its own shortened run (no epoch finished): still a cancellation.
+            var (status, code) = cancellation.IsCancellationRequested ? ("cancelled", Cancelled) : ("failed", 2);
             var exception = Unwrap(e);
             var frames = ScriptRunner.ScriptFrames(exception);
             var where = frames.Count > 0 ? frames[0] : HostPaths.Display(compiled.Sources.FirstOrDefault() ?? "script");
@@ -141,7 +144,7 @@ public static class NablaHost
             for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
                 console.Error.WriteLine($"  caused by {inner.GetType().Name}: {inner.Message}");
             if (Environment.GetEnvironmentVariable("NABLA_STACKTRACE") is { Length: > 0 }) console.Error.WriteLine(exception);
-            return ("failed", isArgument ? 1 : 2, $"{where}: {message}");
+            return (status, isArgument ? 1 : code, $"{where}: {message}");
         }
         finally
         {

@@ -22,7 +22,7 @@ public sealed class ProgressDisplay(HostConsole console) : IFitObserver, IDispos
         StopBar();
         _fit = info;
         _every = Math.Max(1, (int)Math.Ceiling(info.Epochs / (double)MaxEpochLines));
-        var shown = _every > 1 ? $"; showing every {_every}th epoch, all in metrics.jsonl" : "";
+        var shown = _every > 1 ? $"; a line every {_every} epochs, all of them in metrics.jsonl" : "";
         console.Line($"fit: {info.Epochs} epochs × {info.BatchesPerEpoch} batches of {info.BatchSize} ({info.TrainSamples} samples" +
                      (info.ValidationSamples is { } v ? $", {v} for validation" : "") + $"), {info.Loss}, {info.Optimizer}{shown}");
         if (!console.Plain) StartBar(info);

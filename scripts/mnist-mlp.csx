@@ -13,4 +13,5 @@ Log(model.Summary(784));
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: Arg("lr", 0.1)),
                        epochs: Arg("epochs", 5), batchSize: Arg("batch", 32), validation: test, rng,
                        cancellation: CancellationToken);
-Log($"test accuracy {100 * result.Last.ValAccuracy:F2}%");
+var (testLoss, testAccuracy) = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);   // also right after a Ctrl+C
+Log($"test accuracy {100 * testAccuracy:F2}%, test loss {testLoss:F4}");

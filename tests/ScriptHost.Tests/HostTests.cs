@@ -84,6 +84,19 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     }
 
     [Fact]
+    public async Task R_references_an_assembly_by_path_also_from_the_cache()
+    {
+        var dll = typeof(Assert).Assembly.Location;   // xunit.assert.dll, which the host itself does not load
+        var script = folder.Write("reference.csx", $"#r \"{dll}\"\nXunit.Assert.Equal(2, 1 + 1);\nLog(typeof(Xunit.Assert).Assembly.GetName().Name);\n");
+        foreach (var attempt in new[] { "compiled", "cached" })
+        {
+            var run = await Run(script);
+            Assert.True(run.ExitCode == 0, $"{attempt}: {run}");
+            Assert.Equal("xunit.assert", run.Output.Trim());
+        }
+    }
+
+    [Fact]
     public async Task A_missing_script_is_one_line_and_exit_1()
     {
         var run = await Run(Path.Combine(folder.Path, "no-such-script.csx"));

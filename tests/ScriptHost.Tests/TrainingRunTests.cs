@@ -39,6 +39,18 @@ public sealed class TrainingRunTests(HostFolder folder) : IClassFixture<HostFold
     }
 
     [Fact]
+    public async Task Run_json_records_the_checksum_of_each_data_file_the_script_loaded()
+    {
+        var csv = folder.Write("data/points.csv", "x,y\n1,2\n3,4\n");
+        var script = folder.Write("reads-data.csx", $"var table = Csv.Read(@\"{csv}\");\nLog(table.Rows);\n");
+        var outDir = folder.NewRunFolder();
+        var run = await Host.InProcess(folder.Cache, ["--out", outDir, script]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var datasets = HostTests.ReadJson(Path.Combine(outDir, "run.json")).GetProperty("datasets");
+        Assert.Equal(Nabla.Data.Checksums.Sha256(csv), Assert.Single(datasets.EnumerateObject()).Value.GetString());
+    }
+
+    [Fact]
     public void Metrics_lines_use_the_Keras_names_and_carry_the_learning_rate_when_known()
     {
         var line = MetricsLine(new EpochMetrics(2, 0.25, 0.9, 0.3, 0.85, 1.5, LearningRate: 0.01));
