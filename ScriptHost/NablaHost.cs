@@ -103,7 +103,7 @@ public static class NablaHost
             console.Line("nabla: cancelling: training stops at the next batch (press Ctrl+C again to stop at once)"));
         var (status, code, error) = await RunScriptAsync(compiled, globals, [run, display, new CancelAtNextBatch(cancellation)], run, console, cancellation);
         display.Dispose();
-        if (code is 0 or > 2 && status == "completed" && compiled.DynamicArguments
+        if (status == "completed" && compiled.DynamicArguments
             && scriptArgs.UnknownNames(scriptArgs.Used.Keys) is { Count: > 0 } unread)
         {
             // Names built at run time cannot be checked before the run; say so at least at the end.

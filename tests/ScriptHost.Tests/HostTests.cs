@@ -116,6 +116,16 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     }
 
     [Fact]
+    public async Task Argument_names_built_at_run_time_are_checked_when_the_script_ends()
+    {
+        var script = folder.Write("args-dynamic.csx", "var name = string.Concat(\"ep\", \"ochs\");\nLog(Arg(name, 5));\n");
+        var run = await Run(script, "--epoch", "3");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("5", run.Output.Trim());
+        Assert.Contains("does not read --epoch (did you mean --epochs?); its arguments: --epochs 5.", run.Error);
+    }
+
+    [Fact]
     public async Task A_script_argument_of_the_wrong_type_names_the_argument_and_the_script_line()
     {
         var script = folder.Write("args-type.csx", "var epochs = Arg(\"epochs\", 5);\n");
