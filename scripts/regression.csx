@@ -1,6 +1,6 @@
 // Regression: a 1-64-64-1 network fits a noisy sine curve with a Linear output and mean squared error. As in the
 // NNFS book, "accuracy" counts predictions within a tolerance of the target (here the noise level, --tolerance).
-// Run: dotnet run --project ScriptHost -c Release -- scripts/regression.csx --epochs 200
+// Run: dotnet run --project ScriptHost -c Release -- scripts/regression.csx --epochs 100
 var rng = Rng.Seeded(Seed);
 var noise = Arg("noise", 0.05);
 
@@ -19,7 +19,7 @@ var model = Sequential.Of(
     Dense(64, 1, Init.Xavier, rng), Linear());
 
 var result = model.Fit(train, Loss.Mse, new Sgd(LearningRate: Arg("lr", 0.05)),
-                       epochs: Arg("epochs", 200), batchSize: Arg("batch", 16), validation: test, rng,
+                       epochs: Arg("epochs", 100), batchSize: Arg("batch", 16), validation: test, rng,
                        cancellation: CancellationToken);
 
 var tolerance = Arg("tolerance", 2 * noise);
