@@ -24,6 +24,7 @@ public static class Csv
     public static CsvTable Read(string path, bool? header = null, char separator = ',')
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such CSV file.", path);
+        DataFiles.Report(path);
         string[]? names = null;
         var values = new List<float>();
         var columns = -1;

@@ -26,8 +26,8 @@ public static class Mnist
     /// <summary>Images and labels read from two IDX files, checked against each other.</summary>
     public static Dataset FromIdx(string imagesPath, string labelsPath, string name, int? limit = null)
     {
-        Checksums.Verify(imagesPath);
-        Checksums.Verify(labelsPath);
+        DataFiles.Report(imagesPath, Checksums.Verify(imagesPath));
+        DataFiles.Report(labelsPath, Checksums.Verify(labelsPath));
         var images = Idx.Read(imagesPath);
         var labels = Idx.Read(labelsPath);
         if (images.Dimensions.Length < 2)

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Nabla.Training;
+
+namespace Nabla.ScriptHost;
+
+/// <summary>
+/// A run's folder: a copy of the script (and the files it #loads), <c>metrics.jsonl</c> (one JSON object per epoch,
+/// Keras History names: epoch, loss, accuracy, val_loss, val_accuracy, seconds, learning_rate; a figure that does not
+/// exist is left out, and a second Fit in the same script adds "fit": 2) and <c>run.json</c>, the manifest, written at
+/// the start (status "running") and again at the end, so a killed run still leaves a readable folder.
+/// </summary>
+public sealed class RunFolder : IFitObserver
+{
+    readonly Lock _gate = new();
+    readonly SortedDictionary<string, string> _datasets = new(StringComparer.Ordinal);
+    readonly DateTimeOffset _start = DateTimeOffset.Now;
+    readonly RunInfo _info;
+    int _fits;
+    EpochMetrics? _last;
+
+    /// <summary>What run.json records besides metrics and datasets.</summary>
+    public sealed record RunInfo(string Script, IReadOnlyList<string> Sources, IReadOnlyList<string> CommandLine, long Seed,
+        ScriptArguments Arguments, int? Threads, bool Cached, double CompileSeconds);
+
+    RunFolder(string path, RunInfo info) => (Path, _info) = (path, info);
+
+    public string Path { get; }
+
+    /// <summary>Creates <paramref name="folder"/> (default runs/&lt;script&gt;/&lt;yyyyMMdd-HHmmss&gt;, made unique),
+    /// copies the sources into it and writes run.json with status "running".</summary>
+    public static RunFolder Create(string? folder, RunInfo info)
+    {
+        var path = folder ?? Unique(System.IO.Path.Combine("runs", System.IO.Path.GetFileNameWithoutExtension(info.Script),
+            DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        Directory.CreateDirectory(path);
+        var main = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(info.Script))!;
+        foreach (var source in info.Sources)
+        {
+            var relative = System.IO.Path.GetRelativePath(main, source);
+            var target = System.IO.Path.Combine(path, relative.StartsWith("..", StringComparison.Ordinal) ? System.IO.Path.GetFileName(source) : relative);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(source, target, overwrite: true);
+        }
+        File.WriteAllText(System.IO.Path.Combine(path, "metrics.jsonl"), "");
+        var run = new RunFolder(path, info);
+        run.WriteManifest("running", null, null);
+        return run;
+    }
+
+    /// <summary>Records a data file the script read (from <see cref="Data.DataFiles"/>).</summary>
+    public void DataFileRead(string path, string sha256)
+    {
+        lock (_gate) _datasets[HostPaths.Display(path)] = sha256;
+    }
+
+    public void OnFitStart(FitInfo info) => _fits++;
+
+    public bool OnEpochEnd(EpochMetrics m)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Relaxed }))
+        {
+            json.WriteStartObject();
+            if (_fits > 1) json.WriteNumber("fit", _fits);
+            WriteMetrics(json, m);
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        lock (_gate)
+        {
+            using var file = new FileStream(System.IO.Path.Combine(Path, "metrics.jsonl"), FileMode.Append, FileAccess.Write);
+            file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            _last = m;
+        }
+        return true;
+    }
+
+    /// <summary>Rewrites run.json at the end: status (completed, failed, cancelled), exit code, error, end time, final metrics.</summary>
+    public void Finish(string status, int exitCode, string? error) => WriteManifest(status, exitCode, error);
+
+    void WriteManifest(string status, int? exitCode, string? error)
+    {
+        lock (_gate)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Relaxed }))
+            {
+                json.WriteStartObject();
+                json.WriteString("script", HostPaths.Display(_info.Script));
+                json.WriteStartObject("sources");
+                foreach (var source in _info.Sources) json.WriteString(HostPaths.Display(source), Data.Checksums.Sha256(source));
+                json.WriteEndObject();
+                json.WriteStartArray("command_line");
+                foreach (var arg in _info.CommandLine) json.WriteStringValue(arg);
+                json.WriteEndArray();
+                json.WriteNumber("seed", _info.Seed);
+                json.WriteStartObject("arguments");   // the values the script read, defaults included
+                foreach (var (name, value) in _info.Arguments.Used.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(name, value);
+                json.WriteEndObject();
+                json.WriteStartObject("given_arguments");
+                foreach (var (name, value) in _info.Arguments.Given) json.WriteString(name, value);
+                json.WriteEndObject();
+                json.WriteString("nabla_version", NablaHost.Version);
+                json.WriteString("dotnet_version", RuntimeInformation.FrameworkDescription);
+                json.WriteString("os", RuntimeInformation.OSDescription);
+                json.WriteNumber("processors", Environment.ProcessorCount);
+                if (_info.Threads is { } threads) json.WriteNumber("threads", threads);
+                json.WriteStartObject("compile");   // a cached run loads the compiled script instead of compiling it
+                json.WriteBoolean("cached", _info.Cached);
+                json.WriteNumber("seconds", Math.Round(_info.CompileSeconds, 3));
+                json.WriteEndObject();
+                json.WriteStartObject("datasets");
+                foreach (var (path, sha) in _datasets) json.WriteString(path, sha);
+                json.WriteEndObject();
+                json.WriteString("start_time", _start.ToString("o", CultureInfo.InvariantCulture));
+                if (exitCode is not null)
+                {
+                    var end = DateTimeOffset.Now;
+                    json.WriteString("end_time", end.ToString("o", CultureInfo.InvariantCulture));
+                    json.WriteNumber("seconds", Math.Round((end - _start).TotalSeconds, 3));
+                }
+                json.WriteString("status", status);
+                if (exitCode is { } code) json.WriteNumber("exit_code", code);
+                if (error is not null) json.WriteString("error", error);
+                if (_last is { } last)
+                {
+                    json.WriteStartObject("final_metrics");
+                    WriteMetrics(json, last);
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+            }
+            // Written aside and moved in: a reader (or a kill) never sees half a manifest.
+            var target = System.IO.Path.Combine(Path, "run.json");
+            File.WriteAllBytes(target + ".tmp", buffer.ToArray());
+            File.Move(target + ".tmp", target, overwrite: true);
+        }
+    }
+
+    static void WriteMetrics(Utf8JsonWriter json, EpochMetrics m)
+    {
+        json.WriteNumber("epoch", m.Epoch);
+        json.WriteNumber("loss", m.Loss);
+        if (m.Accuracy is { } accuracy) json.WriteNumber("accuracy", accuracy);
+        if (m.ValLoss is { } valLoss) json.WriteNumber("val_loss", valLoss);
+        if (m.ValAccuracy is { } valAccuracy) json.WriteNumber("val_accuracy", valAccuracy);
+        json.WriteNumber("seconds", Math.Round(m.Seconds, 3));
+        if (m.LearningRate is { } rate) json.WriteNumber("learning_rate", rate);
+    }
+
+    // Paths and times as written ('+' not as \u002B); the output is a file, not HTML.
+    static readonly JavaScriptEncoder Relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    static string Unique(string path)
+    {
+        var candidate = path;
+        for (var i = 2; Directory.Exists(candidate); i++) candidate = $"{path}-{i}";
+        return candidate;
+    }
+}

@@ -1,0 +1,14 @@
+// A 784-128-10 network learns to read handwritten digits (MNIST, shipped in data/mnist).
+var rng = Rng.Seeded(Seed);
+var (train, test) = Mnist.Load("data/mnist");
+
+var model = Sequential.Of(
+    Dense(784, 128, Init.He, rng), Relu(),
+    Dense(128, 10, Init.Xavier, rng));
+
+var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1),
+                       epochs: Arg("epochs", 3), batchSize: 32, validation: test, rng, cancellation: CancellationToken);
+
+var digits = result.Model.PredictClasses(test.Take(10), Loss.SoftmaxCrossEntropy);
+Log($"first test digits: predicted {string.Join(" ", digits)}, labels {string.Join(" ", test.Labels!.Take(10))}");
+Log($"test accuracy {100 * result.Last.ValAccuracy:F2}%");

@@ -1,0 +1,2 @@
+global using Nabla.Training;
+global using Xunit;

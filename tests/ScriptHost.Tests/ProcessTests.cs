@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Nabla.ScriptHost.Tests;
+
+/// <summary>The built program (nabla.dll) as users run it: SIGTERM, the README quickstart, plain redirected output.</summary>
+public sealed partial class ProcessTests(HostFolder folder) : IClassFixture<HostFolder>
+{
+    [Fact]
+    public async Task Sigterm_stops_training_at_the_next_batch_keeps_the_run_folder_and_exits_130()
+    {
+        var script = folder.Write("sigterm.csx", """
+            var rng = Rng.Seeded(Seed);
+            var data = Dataset.Regression("toy", Enumerable.Range(0, 64).Select(i => (float)rng.Normal()).ToArray(), 2,
+                                          Enumerable.Range(0, 32).Select(i => (float)rng.Normal()).ToArray(), 1);
+            var model = Sequential.Of(Dense(2, 4, rng), Relu(), Dense(4, 1, rng));
+            model.Fit(data, Loss.Mse, new Sgd(), epochs: 1_000_000, batchSize: 4, validation: null, rng, cancellation: CancellationToken);
+            """);
+        var outDir = folder.NewRunFolder();
+        using var process = Host.Start(folder.Path, folder.Cache, "--out", outDir, script);
+        var error = process.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("epoch 1/", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        Assert.Equal(0, kill(process.Id, 15));   // SIGTERM
+        var rest = await process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(30_000), "the host did not stop within 30 s of SIGTERM");
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{rest}\n{await error}");
+        Assert.Contains("cancelling", rest);
+        var manifest = HostTests.ReadJson(Path.Combine(outDir, "run.json"));
+        Assert.Equal("cancelled", manifest.GetProperty("status").GetString());
+        Assert.NotEmpty(File.ReadAllLines(Path.Combine(outDir, "metrics.jsonl")));
+    }
+
+    [Fact]
+    public async Task The_README_quickstart_is_scripts_quickstart_csx_and_it_learns()
+    {
+        var script = File.ReadAllText(Path.Combine(Host.RepoRoot, "scripts", "quickstart.csx")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(Host.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        var block = QuickstartBlock().Match(readme);
+        Assert.True(block.Success, "README.md has no ```csharp block after the quickstart heading");
+        Assert.Equal(script, block.Groups[1].Value);
+
+        var run = await Host.OutOfProcess(Host.RepoRoot, folder.Cache, 300,
+            "--out", folder.NewRunFolder(), "scripts/quickstart.csx", "--epochs", "1");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.DoesNotContain("\u001b", run.Output);   // redirected: plain text even with TERM=xterm
+        Assert.Matches(@"epoch 1/1  loss \d\.\d{4}  accuracy \d+\.\d\d%  val_loss \d\.\d{4}  val_accuracy \d+\.\d\d%  \d+\.\ds", run.Output);
+        Assert.Matches(@"first test digits: predicted( \d){10}, labels 7 2 1 0 4 1 4 9 5 9", run.Output);
+        var accuracy = double.Parse(Regex.Match(run.Output, @"test accuracy (\d+\.\d\d)%").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(accuracy, 93.0, 100.0);   // one epoch of SGD on MNIST: about 95%
+    }
+
+    [GeneratedRegex(@"## Quickstart\n(?:.*\n)*?```csharp\n((?:.*\n)*?)```")]
+    private static partial Regex QuickstartBlock();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
