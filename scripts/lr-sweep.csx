@@ -1,7 +1,6 @@
 // Learning-rate sweep: trains the same MNIST MLP briefly at learning rates spread on a log scale, prints a table
 // and writes lr-sweep.svg (final loss against learning rate) into the run folder.
 // Run: dotnet run --project ScriptHost -c Release -- scripts/lr-sweep.csx --epochs 1 --limit 10000
-using Nabla.Reporting;
 
 var (train, test) = Mnist.Load("data/mnist", limit: Arg("limit", 10_000));
 var rates = new[] { 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0 };

@@ -2,8 +2,6 @@
 // folder, loads it back, predicts the test set and prints the confusion matrix and the loss/accuracy charts.
 // Run: dotnet run --project ScriptHost -c Release -- scripts/train-save-predict.csx --epochs 3
 // Fashion-MNIST: add --data data/fashion-mnist
-using Nabla.Reporting;
-using Nabla.Serialization;
 
 var rng = Rng.Seeded(Seed);
 var (train, test) = Mnist.Load(Arg("data", "data/mnist"), limit: Arg("limit", 60_000));
