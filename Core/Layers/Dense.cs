@@ -3,8 +3,16 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Fully connected layer: y = x·W + b. x: batch × Inputs, W: Inputs × Outputs, b: 1 × Outputs.</summary>
-public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IRegularized where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>Penalty on W added to the training loss (Keras's kernel_regularizer), e.g. <c>Regularizer.L2(1e-4)</c>; null for none.</summary>
+    public IRegularizer? WeightRegularizer { get; init; }
+
+    /// <summary>Penalty on b added to the training loss (Keras's bias_regularizer); null for none.</summary>
+    public IRegularizer? BiasRegularizer { get; init; }
+
+    public IReadOnlyList<IRegularizer?> Regularizers => [WeightRegularizer, BiasRegularizer];
+
     /// <summary>Input columns.</summary>
     public int Inputs => Weights.RowCount;
 
@@ -34,7 +42,7 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T> whe
 
     public IReadOnlyList<Matrix<T>> Parameters => [Weights, Bias];
 
-    public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => new Dense<T>(parameters[0], parameters[1]);
+    public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Weights = parameters[0], Bias = parameters[1] };
 
     public int OutputSize(int inputSize)
     {

@@ -21,6 +21,9 @@ public static class Layer<T> where T : struct, IFloatingPointIeee754<T>
     public static Softmax<T> Softmax() => new();
     public static LogSoftmax<T> LogSoftmax() => new();
     public static Linear<T> Linear() => new();
+
+    /// <summary>Inverted dropout dropping each unit with probability <paramref name="rate"/> in training (Keras's Dropout(rate)).</summary>
+    public static Dropout<T> Dropout(double rate) => new(rate);
 }
 
 /// <summary>Layer factories in float, the training type: <c>Dense(784, 128, Init.He, rng), Relu()</c>.</summary>
@@ -39,4 +42,7 @@ public static class Layer
     public static Softmax<float> Softmax() => new();
     public static LogSoftmax<float> LogSoftmax() => new();
     public static Linear<float> Linear() => new();
+
+    /// <inheritdoc cref="Layer{T}.Dropout(double)"/>
+    public static Dropout<float> Dropout(double rate) => new(rate);
 }

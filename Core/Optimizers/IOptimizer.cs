@@ -5,7 +5,7 @@ namespace Nabla.Optimizers;
 /// <summary>
 /// An optimizer as a pair of pure functions over plain-data state (Optax's GradientTransformation):
 /// <c>Init</c> makes the state for some parameters, <c>Update</c> turns gradients into signed updates Δ and a new
-/// state. Applying is one addition, θ' = θ + Δ, which is what lets transforms compose in a chain.
+/// state. Applying is one addition, θ' = θ + Δ, which is what lets transforms compose in a <see cref="Chain"/>.
 /// </summary>
 public interface IOptimizer
 {
@@ -15,6 +15,10 @@ public interface IOptimizer
     /// <summary>Δ for gradients g at parameters θ, and the next state. Pure: no argument is changed.</summary>
     (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>;
+
+    /// <summary>The learning rate of the latest update made from <paramref name="state"/> (the first update's before
+    /// any), for logging; null for a transform without one (clipping, scaling).</summary>
+    double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> => null;
 }
 
 /// <summary>An optimizer's state: plain data (records of tensors and counters), so a checkpoint can save it.</summary>
@@ -24,6 +28,19 @@ public interface IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>;
 public sealed record EmptyState<T> : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
     public static readonly EmptyState<T> Instance = new();
+}
+
+/// <summary>Helpers shared by the optimizers' Update functions.</summary>
+static class OptimizerState
+{
+    /// <summary>The state as the type <paramref name="owner"/>'s Init makes, or an error saying what was passed.</summary>
+    public static TState As<TState>(object state, object owner) =>
+        state is TState typed ? typed
+            : throw new ArgumentException($"{owner}: expected a {typeof(TState).Name.Split('`')[0]} (what its Init returns), " +
+                $"got a {state.GetType().Name.Split('`')[0]}. Pass the state this optimizer's Init made, not another optimizer's.");
+
+    /// <summary>The step index of the latest update, for a state that has counted <paramref name="count"/> updates.</summary>
+    public static long LatestStep(long count) => Math.Max(0, count - 1);
 }
 
 /// <summary>Checks shared by every optimizer's constructor: a bad hyperparameter fails at once, named.</summary>
@@ -43,4 +60,15 @@ public static class Hyper
     public static double UnitInterval(double value, string name, string owner) =>
         value is >= 0 and < 1 ? value
             : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be in [0, 1), got {value}.");
+
+    /// <summary>Returns <paramref name="value"/>, or throws unless it is ≥ 0 (step counts).</summary>
+    public static long NonNegative(long value, string name, string owner) =>
+        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be ≥ 0, got {value}.");
+
+    /// <summary>Returns <paramref name="value"/>, or throws unless it is &gt; 0 (step counts).</summary>
+    public static long Positive(long value, string name, string owner) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be > 0, got {value}.");
+
+    /// <summary>The learning rate given, or <paramref name="fallback"/> (the optimizer's default) when none was.</summary>
+    public static LearningRateSchedule LearningRate(LearningRateSchedule? given, double fallback) => given ?? fallback;
 }

@@ -1,18 +1,68 @@
+using MathNet.Numerics.LinearAlgebra;
 using Nabla.Models;
 
 namespace Nabla.Optimizers;
 
-/// <summary>Stochastic gradient descent: Δ = −LearningRate · g.</summary>
-public sealed record Sgd(double LearningRate = 0.01) : IOptimizer
+/// <summary>
+/// Stochastic gradient descent, PyTorch's rule: g' = g + WeightDecay·θ; with Momentum μ > 0 the buffer b = μ·b + g'
+/// and d = Nesterov ? g' + μ·b : b (else d = g'); Δ = −η_t·d. Defaults: η = 0.01, no momentum, no decay.
+/// </summary>
+public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momentum = 0, bool Nesterov = false, double WeightDecay = 0) : IOptimizer
 {
-    public double LearningRate { get; init; } = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(Sgd));
+    /// <summary>η_t: a number or a schedule (default 0.01).</summary>
+    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 0.01);
 
-    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
+    /// <summary>μ in [0, 1): the fraction of the previous step kept.</summary>
+    public double Momentum { get; init; } = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(Sgd));
+
+    /// <summary>Nesterov's look-ahead form of momentum (needs Momentum &gt; 0).</summary>
+    public bool Nesterov { get; init; } = !Nesterov || Momentum > 0 ? Nesterov
+        : throw new ArgumentException($"{nameof(Sgd)}: Nesterov needs Momentum > 0, got Momentum = {Momentum}.", nameof(Nesterov));
+
+    /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
+    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Sgd));
+
+    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
+        new SgdState<T>(0, Momentum > 0 ? parameters.ZerosLike() : null);
 
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
-        var rate = T.CreateChecked(-LearningRate);
-        return (gradients.Map(g => g * rate), state);
+        var s = OptimizerState.As<SgdState<T>>(state, this);
+        parameters.RequireSameShapes(gradients, "Sgd.Update (parameters vs gradients)");
+        var rate = T.CreateChecked(-LearningRate.At(s.Count));
+        var (mu, decay) = (T.CreateChecked(Momentum), T.CreateChecked(WeightDecay));
+        var updates = new Matrix<T>[gradients.Count];
+        var buffers = s.Momentum is null ? null : new Matrix<T>[gradients.Count];
+        for (var i = 0; i < gradients.Count; i++)
+        {
+            var (g, p) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]));
+            updates[i] = Kernels.ZerosLike(gradients[i]);
+            var u = Kernels.Values(updates[i]);
+            if (buffers is null)
+            {
+                for (var k = 0; k < g.Length; k++) u[k] = rate * (g[k] + decay * p[k]);
+                continue;
+            }
+            var b = Kernels.Values(s.Momentum![i]);
+            buffers[i] = Kernels.ZerosLike(gradients[i]);
+            var nb = Kernels.Values(buffers[i]);
+            for (var k = 0; k < g.Length; k++)
+            {
+                var gk = g[k] + decay * p[k];
+                nb[k] = mu * b[k] + gk;      // b starts at 0, so the first step's buffer is g' (PyTorch's clone)
+                u[k] = rate * (Nesterov ? gk + mu * nb[k] : nb[k]);
+            }
+        }
+        return (new Parameters<T>(updates), new SgdState<T>(s.Count + 1, buffers is null ? null : new Parameters<T>(buffers)));
     }
+
+    public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
+        LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<SgdState<T>>(state, this).Count));
+}
+
+/// <summary><see cref="Sgd"/>'s state: the number of updates made and the momentum buffers b (null without momentum).</summary>
+public sealed record SgdState<T>(long Count, Parameters<T>? Momentum) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public override string ToString() => $"SgdState(count {Count}{(Momentum is null ? "" : $", momentum {Momentum}")})";
 }

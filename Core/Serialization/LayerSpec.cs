@@ -18,6 +18,7 @@ public static class LayerSpec
         Softmax<T> => new() { ["type"] = "softmax" },
         LogSoftmax<T> => new() { ["type"] = "log_softmax" },
         Linear<T> => new() { ["type"] = "linear" },
+        Dropout<T> d => new() { ["type"] = "dropout", ["rate"] = d.Rate },
         _ => throw new NotSupportedException(
             $"{layer} ({layer.GetType().Name}) is not a built-in layer, so its architecture cannot be saved by name. " +
             "Save its weights with ModelFile.SaveWeights and rebuild the model in code before ModelFile.LoadWeights."),
@@ -40,7 +41,8 @@ public static class LayerSpec
             "softmax" => new Softmax<T>(),
             "log_softmax" => new LogSoftmax<T>(),
             "linear" => new Linear<T>(),
-            _ => throw new Data.DataFormatException(path, "architecture", "a known layer type (dense, relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, linear)", $"\"{type}\""),
+            "dropout" => new Dropout<T>(Double("rate")),
+            _ => throw new Data.DataFormatException(path, "architecture", "a known layer type (dense, relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, linear, dropout)", $"\"{type}\""),
         };
     }
 }

@@ -12,10 +12,11 @@ public static class FitExtensions
 {
     /// <summary>Trains for <paramref name="epochs"/> epochs of shuffled mini-batches; reports loss and accuracy per
     /// epoch (and val_loss, val_accuracy on <paramref name="validation"/>). <paramref name="rng"/> shuffles; the step
-    /// randomness (dropout) is seeded from it too. Cancellation stops at the next batch and returns what was done.</summary>
+    /// randomness (dropout) is seeded from it too. Cancellation stops at the next batch and returns what was done.
+    /// <paramref name="earlyStopping"/> may stop it sooner; the result's model is then its best epoch's.</summary>
     public static FitResult<T> Fit<T>(this Sequential<T> model, Dataset train, ILoss loss, IOptimizer optimizer,
         int epochs, int batchSize, Dataset? validation, Rng rng,
-        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default)
+        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be ≥ 0.");
@@ -24,6 +25,7 @@ public static class FitExtensions
         CheckFits(model, train);
         if (validation is not null) CheckFits(model, validation);
 
+        var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
         var watchers = (observers ?? []).Concat(FitObservers.Ambient).ToArray();
         var state = TrainState<T>.Create(model, optimizer, rng.NextUInt64());
         var batches = Batches.Count(train.Count, batchSize);
@@ -59,17 +61,24 @@ public static class FitExtensions
             if (validation is not null && !cancelled)
                 (valLoss, valAccuracy) = state.Model.Evaluate(validation, loss);
             var metrics = new EpochMetrics(epoch, lossSum / seen, train.Labels is null ? null : (double)correct / seen,
-                valLoss, valAccuracy, clock.Elapsed.TotalSeconds);
+                valLoss, valAccuracy, clock.Elapsed.TotalSeconds, optimizer.LearningRateInForce(state.OptimizerState));
             history.Add(metrics);
             var goOn = true;
             foreach (var w in watchers) goOn &= w.OnEpochEnd(metrics);
+            if (earlyStopping is not null && !cancelled)
+            {
+                stopping = earlyStopping.Update(stopping!, metrics, state.Model);
+                goOn &= stopping.StoppedEpoch is null;
+            }
             if (!goOn) break;
         }
+        if (earlyStopping is { RestoreBestWeights: true } && stopping?.BestModel is { } best) state = state with { Model = best };
         foreach (var w in watchers) w.OnFitEnd(history);
-        return new FitResult<T>(state.Model, state, history, cancelled);
+        return new FitResult<T>(state.Model, state, history, cancelled, stopping);
     }
 
-    /// <summary>Mean loss (weighted by batch size) and accuracy (null for regression) over a dataset, in inference mode.</summary>
+    /// <summary>Mean loss (weighted by batch size) plus the regularization penalty Σ R(θ), as Keras reports it, and accuracy
+    /// (null for regression) over a dataset, in inference mode.</summary>
     public static (double Loss, double? Accuracy) Evaluate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -82,7 +91,7 @@ public static class FitExtensions
             lossSum += loss.Evaluate(output, batch.Y).Value * batch.Size;
             if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
         }
-        return (lossSum / data.Count, data.Labels is null ? null : (double)correct / data.Count);
+        return (lossSum / data.Count + model.Penalty(), data.Labels is null ? null : (double)correct / data.Count);
     }
 
     /// <summary>The model's predictions for x (batch × inputs), passed through the loss's output activation

@@ -4,8 +4,10 @@ namespace Nabla.Training;
 /// Accuracy is null for regression; validation figures are null without validation data.</summary>
 public sealed record EpochMetrics(int Epoch, double Loss, double? Accuracy, double? ValLoss, double? ValAccuracy, double Seconds, double? LearningRate = null);
 
-/// <summary>The result of <c>Fit</c>: the trained model, the final training state and one record per epoch.</summary>
-public sealed record FitResult<T>(Models.Sequential<T> Model, TrainState<T> State, IReadOnlyList<EpochMetrics> History, bool Cancelled)
+/// <summary>The result of <c>Fit</c>: the trained model (the best epoch's under early stopping), the final training state
+/// (holding that model), one record per epoch, and where early stopping ended (null without it).</summary>
+public sealed record FitResult<T>(Models.Sequential<T> Model, TrainState<T> State, IReadOnlyList<EpochMetrics> History, bool Cancelled,
+    EarlyStoppingState<T>? EarlyStopping = null)
     where T : struct, IFloatingPointIeee754<T>
 {
     /// <summary>The last epoch's figures.</summary>

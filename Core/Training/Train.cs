@@ -22,7 +22,7 @@ public static class Train
         var traces = model.ForwardTrain(x, Rng.ForStep(state.Seed, state.Step));
         var output = traces[^1].Output;
         var (value, dOutput) = loss.Evaluate(output, y);
-        var gradients = model.Backward(traces, dOutput);
+        var (penalty, gradients) = model.Regularize(model.Backward(traces, dOutput));   // + Σ R(θ), + dR/dθ (layer regularizers)
         var (updates, optimizerState) = state.Optimizer.Update(gradients, state.OptimizerState, model.Parameters);
         var next = state with
         {
@@ -30,6 +30,6 @@ public static class Train
             OptimizerState = optimizerState,
             Step = state.Step + 1,
         };
-        return (next, value, output);
+        return (next, value + penalty, output);
     }
 }

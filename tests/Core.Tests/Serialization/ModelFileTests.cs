@@ -13,7 +13,7 @@ public sealed class ModelFileTests : IDisposable
     string PathFor(string name) => Path.Combine(_dir, name);
 
     static Sequential<float> Model(Rng rng) => Sequential.Of(
-        Layer.Dense(6, 5, Init.He, rng), Layer.LeakyRelu(0.2), Layer.Dense(5, 3, rng) with { Bias = Kernels.FromRowMajor<float>(1, 3, [0.1, -0.2, 0.3]) },
+        Layer.Dense(6, 5, Init.He, rng), Layer.LeakyRelu(0.2), Layer.Dropout(0.3), Layer.Dense(5, 3, rng) with { Bias = Kernels.FromRowMajor<float>(1, 3, [0.1, -0.2, 0.3]) },
         Layer.Softmax());
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("[5, 6]", e.Message);
 
         var fewer = Sequential.Of(Layer.Dense(6, 5, new Rng(1)));
-        Assert.Contains("also 2.bias, 2.weight", Assert.Throws<DataFormatException>(() => fewer.LoadWeights(path)).Message);
+        Assert.Contains("also 3.bias, 3.weight", Assert.Throws<DataFormatException>(() => fewer.LoadWeights(path)).Message);
     }
 
     [Fact]

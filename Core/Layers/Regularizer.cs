@@ -1,0 +1,66 @@
+using MathNet.Numerics.LinearAlgebra;
+using Nabla.Optimizers;
+
+namespace Nabla.Layers;
+
+/// <summary>A penalty R(w) on one parameter tensor, added to the training loss (Keras's regularizers), with dR/dw.</summary>
+public interface IRegularizer
+{
+    /// <summary>R(w), accumulated in double.</summary>
+    double Penalty<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>;
+
+    /// <summary>dR/dw, a fresh matrix shaped like w.</summary>
+    Matrix<T> Gradient<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>;
+}
+
+/// <summary>R(w) = L1·Σ|w| + L2·Σw², dR/dw = L1·sign(w) + 2·L2·w (Keras's L1L2; no ½ on the L2 term; sign(0) = 0 as
+/// PyTorch's |w|' at 0).</summary>
+public sealed record L1L2(double L1 = 0, double L2 = 0) : IRegularizer
+{
+    public double L1 { get; init; } = Hyper.NonNegative(L1, nameof(L1), nameof(L1L2));
+    public double L2 { get; init; } = Hyper.NonNegative(L2, nameof(L2), nameof(L1L2));
+
+    public double Penalty<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
+    {
+        double abs = 0, squares = 0;
+        foreach (var v in Kernels.Values(w))
+        {
+            var d = double.CreateChecked(v);
+            abs += Math.Abs(d);
+            squares += d * d;
+        }
+        return L1 * abs + L2 * squares;
+    }
+
+    public Matrix<T> Gradient<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
+    {
+        var (l1, twoL2) = (T.CreateChecked(L1), T.CreateChecked(2 * L2));
+        var gradient = Kernels.ZerosLike(w);
+        var (ws, gs) = (Kernels.Values(w), Kernels.Values(gradient));
+        for (var k = 0; k < ws.Length; k++) gs[k] = l1 * T.CreateChecked(T.Sign(ws[k])) + twoL2 * ws[k];
+        return gradient;
+    }
+
+    public override string ToString() => L1 == 0 ? $"L2({L2})" : L2 == 0 ? $"L1({L1})" : $"L1L2({L1}, {L2})";
+}
+
+/// <summary>Regularizers by Keras's names: <c>Dense(…) with { WeightRegularizer = Regularizer.L2(1e-4) }</c>.</summary>
+public static class Regularizer
+{
+    /// <summary>R(w) = l1·Σ|w|.</summary>
+    public static L1L2 L1(double l1 = 0.01) => new(L1: l1);
+
+    /// <summary>R(w) = l2·Σw² (Keras's L2: no ½, so dR/dw = 2·l2·w).</summary>
+    public static L1L2 L2(double l2 = 0.01) => new(L2: l2);
+
+    /// <summary>R(w) = l1·Σ|w| + l2·Σw².</summary>
+    public static L1L2 L1L2(double l1 = 0.01, double l2 = 0.01) => new(l1, l2);
+}
+
+/// <summary>A layer whose parameters may carry penalties: one regularizer (or null) per tensor, in the order of
+/// <see cref="ILayer{T}.Parameters"/>. Training adds Σ R(θ) to the loss and dR/dθ to the gradient.</summary>
+public interface IRegularized
+{
+    /// <summary>The regularizer of each parameter tensor, null for none.</summary>
+    IReadOnlyList<IRegularizer?> Regularizers { get; }
+}

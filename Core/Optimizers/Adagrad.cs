@@ -1,0 +1,62 @@
+using MathNet.Numerics.LinearAlgebra;
+using Nabla.Models;
+
+namespace Nabla.Optimizers;
+
+/// <summary>
+/// AdaGrad, PyTorch's rule: g' = g + WeightDecay·θ, s = s + g'², Δ = −η_t · g' / (√s + Epsilon); s starts at
+/// InitialAccumulatorValue. Defaults as PyTorch's: η = 0.01, Epsilon = 1e-10.
+/// </summary>
+public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double Epsilon = 1e-10, double InitialAccumulatorValue = 0, double WeightDecay = 0) : IOptimizer
+{
+    /// <summary>η_t: a number or a schedule (default 0.01).</summary>
+    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 0.01);
+
+    /// <summary>Added to √s (after the square root, as PyTorch does) so a zero accumulator does not divide by zero.</summary>
+    public double Epsilon { get; init; } = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(Adagrad));
+
+    /// <summary>The accumulator's starting value (Keras uses 0.1, PyTorch 0).</summary>
+    public double InitialAccumulatorValue { get; init; } = Hyper.NonNegative(InitialAccumulatorValue, nameof(InitialAccumulatorValue), nameof(Adagrad));
+
+    /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
+    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Adagrad));
+
+    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T>
+    {
+        var start = T.CreateChecked(InitialAccumulatorValue);
+        return new AdagradState<T>(0, parameters.Map(p => Matrix<T>.Build.Dense(p.RowCount, p.ColumnCount, start)));
+    }
+
+    public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var s = OptimizerState.As<AdagradState<T>>(state, this);
+        parameters.RequireSameShapes(gradients, "Adagrad.Update (parameters vs gradients)");
+        var rate = T.CreateChecked(-LearningRate.At(s.Count));
+        var (eps, decay) = (T.CreateChecked(Epsilon), T.CreateChecked(WeightDecay));
+        var updates = new Matrix<T>[gradients.Count];
+        var sums = new Matrix<T>[gradients.Count];
+        for (var i = 0; i < gradients.Count; i++)
+        {
+            var (g, p, a) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.SumOfSquares[i]));
+            (updates[i], sums[i]) = (Kernels.ZerosLike(gradients[i]), Kernels.ZerosLike(gradients[i]));
+            var (u, na) = (Kernels.Values(updates[i]), Kernels.Values(sums[i]));
+            for (var k = 0; k < g.Length; k++)
+            {
+                var gk = g[k] + decay * p[k];
+                na[k] = a[k] + gk * gk;
+                u[k] = rate * gk / (T.Sqrt(na[k]) + eps);
+            }
+        }
+        return (new Parameters<T>(updates), new AdagradState<T>(s.Count + 1, new Parameters<T>(sums)));
+    }
+
+    public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
+        LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<AdagradState<T>>(state, this).Count));
+}
+
+/// <summary><see cref="Adagrad"/>'s state: the number of updates made and the running sums of squared gradients s.</summary>
+public sealed record AdagradState<T>(long Count, Parameters<T> SumOfSquares) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
+{
+    public override string ToString() => $"AdagradState(count {Count}, {SumOfSquares})";
+}

@@ -1,0 +1,42 @@
+using Nabla.Models;
+
+namespace Nabla.Optimizers;
+
+/// <summary>Rescales all gradients together when their global norm ‖g‖ = √(Σ g²) exceeds MaxNorm:
+/// g' = g · MaxNorm / ‖g‖, else g' = g (Optax's clip_by_global_norm). The direction is kept.</summary>
+public sealed record ClipByGlobalNorm(double MaxNorm) : IOptimizer
+{
+    public double MaxNorm { get; init; } = Hyper.Positive(MaxNorm, nameof(MaxNorm), nameof(ClipByGlobalNorm));
+
+    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
+
+    public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var norm = gradients.GlobalNorm();
+        if (norm <= MaxNorm) return (gradients, state);   // unchanged: passing the same tensors on is pure, nothing mutates them
+        var factor = T.CreateChecked(MaxNorm / norm);
+        return (gradients.Map(g => g * factor), state);
+    }
+}
+
+/// <summary>Clips every gradient entry to [−ClipValue, ClipValue] (PyTorch's clip_grad_value_, Keras's clipvalue).</summary>
+public sealed record ClipByValue(double ClipValue) : IOptimizer
+{
+    public double ClipValue { get; init; } = Hyper.Positive(ClipValue, nameof(ClipValue), nameof(ClipByValue));
+
+    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
+
+    public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var (high, low) = (T.CreateChecked(ClipValue), T.CreateChecked(-ClipValue));
+        return (gradients.Map(g =>
+        {
+            var clipped = Kernels.ZerosLike(g);
+            var (source, target) = (Kernels.Values(g), Kernels.Values(clipped));
+            for (var k = 0; k < source.Length; k++) target[k] = T.Clamp(source[k], low, high);
+            return clipped;
+        }), state);
+    }
+}

@@ -1,0 +1,19 @@
+using Nabla.Models;
+
+namespace Nabla.Optimizers;
+
+/// <summary>Multiplies by a constant: Δ = Factor·g (Optax's scale). <c>new Chain(new Scale(-lr))</c> is plain SGD.</summary>
+public sealed record Scale(double Factor) : IOptimizer
+{
+    public double Factor { get; init; } = double.IsFinite(Factor) ? Factor
+        : throw new ArgumentOutOfRangeException(nameof(Factor), Factor, $"{nameof(Scale)}: {nameof(Factor)} must be finite, got {Factor}.");
+
+    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
+
+    public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var factor = T.CreateChecked(Factor);
+        return (gradients.Map(g => g * factor), state);
+    }
+}

@@ -1,0 +1,49 @@
+using MathNet.Numerics.LinearAlgebra;
+using Nabla.Layers;
+using Nabla.Models;
+
+namespace Nabla.Training;
+
+/// <summary>The model-wide regularization penalty Σ R(θ) over every <see cref="IRegularized"/> layer, and its gradient.</summary>
+public static class Regularization
+{
+    /// <summary>Σ R(θ) over every regularized tensor of the model (0 when none is).</summary>
+    public static double Penalty<T>(this Sequential<T> model) where T : struct, IFloatingPointIeee754<T> =>
+        Regularized(model).Sum(r => r.Regularizer.Penalty(r.Tensor));
+
+    /// <summary>Σ R(θ), and <paramref name="gradients"/> (in <see cref="Sequential{T}.Parameters"/> order) plus dR/dθ;
+    /// the gradients come back as they are when no layer is regularized.</summary>
+    public static (double Penalty, Parameters<T> Gradients) Regularize<T>(this Sequential<T> model, Parameters<T> gradients)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var regularized = Regularized(model).ToList();
+        if (regularized.Count == 0) return (0, gradients);
+        var penalty = 0.0;
+        var tensors = gradients.Tensors.ToArray();
+        foreach (var (index, regularizer, tensor) in regularized)
+        {
+            penalty += regularizer.Penalty(tensor);
+            tensors[index] = tensors[index] + regularizer.Gradient(tensor);   // a fresh sum: the backward's tensor is not touched
+        }
+        return (penalty, new Parameters<T>(tensors));
+    }
+
+    /// <summary>Each regularized tensor with its index in the model's flat parameter list.</summary>
+    static IEnumerable<(int Index, IRegularizer Regularizer, Matrix<T> Tensor)> Regularized<T>(Sequential<T> model)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var next = 0;
+        foreach (var layer in model.Layers)
+        {
+            var parameters = layer.Parameters;
+            if (layer is IRegularized { Regularizers: var regularizers })
+            {
+                if (regularizers.Count != parameters.Count)
+                    throw new InvalidOperationException($"{layer}: {regularizers.Count} regularizers for {parameters.Count} parameter tensors; give one (or null) per tensor.");
+                for (var p = 0; p < parameters.Count; p++)
+                    if (regularizers[p] is { } regularizer) yield return (next + p, regularizer, parameters[p]);
+            }
+            next += parameters.Count;
+        }
+    }
+}

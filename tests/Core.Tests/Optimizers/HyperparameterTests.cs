@@ -1,0 +1,71 @@
+namespace Nabla.Tests.Optimizers;
+
+/// <summary>A bad hyperparameter fails at construction, with an error naming the parameter and the value given.</summary>
+public class HyperparameterTests
+{
+    public static TheoryData<string, string, string> BadOnes() => new()
+    {
+        { "Sgd(-0.1)", "LearningRate", "-0.1" },
+        { "Adam(-0.001)", "LearningRate", "-0.001" },
+        { "Adam(Beta1: 1)", "Beta1", "1" },
+        { "Adam(Beta1: -0.1)", "Beta1", "-0.1" },
+        { "Adam(Beta2: 1.5)", "Beta2", "1.5" },
+        { "Adam(Epsilon: 0)", "Epsilon", "0" },
+        { "Adam(Epsilon: -1e-8)", "Epsilon", "-1E-08" },
+        { "AdamW(Beta2: 1)", "Beta2", "1" },
+        { "AdamW(WeightDecay: -0.01)", "WeightDecay", "-0.01" },
+        { "Adagrad(Epsilon: 0)", "Epsilon", "0" },
+        { "RmsProp(Rho: 1)", "Rho", "1" },
+        { "RmsProp(Epsilon: -1)", "Epsilon", "-1" },
+        { "Sgd(Momentum: 1)", "Momentum", "1" },
+        { "Sgd(Nesterov without momentum)", "Nesterov", "Momentum = 0" },
+        { "InverseTimeDecay(-1, 0.1)", "LearningRate", "-1" },
+        { "CosineDecay(DecaySteps: 0)", "DecaySteps", "0" },
+        { "ClipByGlobalNorm(0)", "MaxNorm", "0" },
+        { "Dropout(1)", "Rate", "1" },
+        { "Dropout(-0.1)", "Rate", "-0.1" },
+        { "L1L2(L2: -1)", "L2", "-1" },
+    };
+
+    static object Build(string what) => what switch
+    {
+        "Sgd(-0.1)" => new Sgd(-0.1),
+        "Adam(-0.001)" => new Adam(-0.001),
+        "Adam(Beta1: 1)" => new Adam(Beta1: 1),
+        "Adam(Beta1: -0.1)" => new Adam(Beta1: -0.1),
+        "Adam(Beta2: 1.5)" => new Adam(Beta2: 1.5),
+        "Adam(Epsilon: 0)" => new Adam(Epsilon: 0),
+        "Adam(Epsilon: -1e-8)" => new Adam(Epsilon: -1e-8),
+        "AdamW(Beta2: 1)" => new AdamW(Beta2: 1),
+        "AdamW(WeightDecay: -0.01)" => new AdamW(WeightDecay: -0.01),
+        "Adagrad(Epsilon: 0)" => new Adagrad(Epsilon: 0),
+        "RmsProp(Rho: 1)" => new RmsProp(Rho: 1),
+        "RmsProp(Epsilon: -1)" => new RmsProp(Epsilon: -1),
+        "Sgd(Momentum: 1)" => new Sgd(Momentum: 1),
+        "Sgd(Nesterov without momentum)" => new Sgd(0.1, Nesterov: true),
+        "InverseTimeDecay(-1, 0.1)" => new InverseTimeDecay(-1, 0.1),
+        "CosineDecay(DecaySteps: 0)" => new CosineDecay(0.1, DecaySteps: 0),
+        "ClipByGlobalNorm(0)" => new ClipByGlobalNorm(0),
+        "Dropout(1)" => Layer.Dropout(1),
+        "Dropout(-0.1)" => Layer.Dropout(-0.1),
+        "L1L2(L2: -1)" => new L1L2(L2: -1),
+        _ => throw new NotSupportedException(what),
+    };
+
+    [Theory, MemberData(nameof(BadOnes))]
+    public void Fails_at_construction_naming_parameter_and_value(string what, string parameter, string value)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => Build(what));
+        Assert.Contains(parameter, e.Message);
+        Assert.Contains($"got {value}", e.Message);
+    }
+
+    [Fact]
+    public void Good_ones_construct()
+    {
+        _ = new Adam(Beta1: 0, Beta2: 0.9999);
+        _ = new Sgd(0, Momentum: 0.99, Nesterov: true);
+        _ = Layer.Dropout(0);
+        _ = Layer.Dropout(0.999);
+    }
+}

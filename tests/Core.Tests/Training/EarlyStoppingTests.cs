@@ -1,0 +1,136 @@
+namespace Nabla.Tests.Training;
+
+/// <summary>Early stopping: Keras's rule as a pure fold, and Fit returning the best epoch's weights.</summary>
+public class EarlyStoppingTests
+{
+    static EpochMetrics Epoch(int epoch, double valLoss, double valAccuracy = 0.5) => new(epoch, 1.0, 0.5, valLoss, valAccuracy, 0.1);
+
+    /// <summary>Runs the fold over val_loss values, each epoch with its own (distinct) model; returns the state and the models.</summary>
+    static (EarlyStoppingState<double> State, Sequential<double>[] Models, int Epochs) Run(EarlyStopping stopping, params double[] values)
+    {
+        var state = stopping.Start<double>(hasValidation: true, hasLabels: true);
+        var models = values.Select(_ => Sequential.Of<double>(new Relu<double>())).ToArray();
+        var epochs = 0;
+        for (var e = 0; e < values.Length && state.StoppedEpoch is null; e++, epochs++)
+            state = stopping.Update(state, Epoch(e + 1, values[e]), models[e]);
+        return (state, models, epochs);
+    }
+
+    [Fact]
+    public void Stops_after_patience_epochs_without_improvement_and_keeps_the_best_model()
+    {
+        var (state, models, epochs) = Run(new EarlyStopping("val_loss", Patience: 2), 1.0, 0.8, 0.85, 0.9, 0.5);
+        Assert.Equal(4, epochs);
+        Assert.Equal(4, state.StoppedEpoch);
+        Assert.Equal(2, state.BestEpoch);
+        Assert.Equal(0.8, state.Best);
+        Assert.Same(models[1], state.BestModel);
+    }
+
+    [Fact]
+    public void An_improvement_smaller_than_min_delta_does_not_count()
+    {
+        var (state, _, epochs) = Run(new EarlyStopping("val_loss", Patience: 1, MinDelta: 0.1), 1.0, 0.95, 0.5);
+        Assert.Equal(2, epochs);
+        Assert.Equal(1, state.BestEpoch);
+        var (late, _, all) = Run(new EarlyStopping("val_loss", Patience: 2, MinDelta: 0.1), 1.0, 0.95, 0.5);
+        Assert.Equal(3, all);
+        Assert.Null(late.StoppedEpoch);
+        Assert.Equal(3, late.BestEpoch);
+    }
+
+    [Fact]
+    public void Accuracy_is_maximized_and_mode_can_be_forced()
+    {
+        Assert.True(new EarlyStopping("val_accuracy").Maximize);
+        Assert.False(new EarlyStopping("val_loss").Maximize);
+        Assert.True(new EarlyStopping("val_loss", Mode: MonitorMode.Max).Maximize);
+        var stopping = new EarlyStopping("val_accuracy", Patience: 1);
+        var state = stopping.Start<double>(true, true);
+        var model = Sequential.Of<double>(new Relu<double>());
+        foreach (var (e, accuracy) in new[] { (1, 0.5), (2, 0.7), (3, 0.6) })
+            state = stopping.Update(state, Epoch(e, 1.0, accuracy), model);
+        Assert.Equal((2, 0.7, 3), (state.BestEpoch, state.Best, state.StoppedEpoch));
+    }
+
+    [Fact]
+    public void Monitoring_what_fit_cannot_report_fails_at_the_start()
+    {
+        var data = Dataset.Regression("line", [1, 2, 3, 4], 1, [1, 2, 3, 4], 1);
+        var model = Sequential.Of(Layer.Dense(1, 1, new Rng(1)));
+        var noValidation = Assert.Throws<ArgumentException>(() => model.Fit(data, Loss.Mse, new Sgd(0.01), 2, 2, null, new Rng(1),
+            earlyStopping: new EarlyStopping("val_loss")));
+        Assert.Contains("no validation data", noValidation.Message);
+        var regression = Assert.Throws<ArgumentException>(() => model.Fit(data, Loss.Mse, new Sgd(0.01), 2, 2, data, new Rng(1),
+            earlyStopping: new EarlyStopping("val_accuracy")));
+        Assert.Contains("no class labels", regression.Message);
+        var typo = Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping("val_acc"));
+        Assert.Contains("\"val_acc\"", typo.Message);
+    }
+
+    /// <summary>Two noisy blobs: 40 training points with 30% of labels flipped, 400 clean validation points. A wide MLP
+    /// learns the boundary, then memorizes the flipped labels, so val_loss falls and then rises.</summary>
+    static (Dataset Train, Dataset Validation) NoisyBlobs()
+    {
+        var rng = new Rng(21);
+        Dataset Make(string name, int count, double flip)
+        {
+            var x = new float[count * 2];
+            var labels = new int[count];
+            for (var i = 0; i < count; i++)
+            {
+                (x[2 * i], x[2 * i + 1]) = ((float)rng.Normal(), (float)rng.Normal());
+                labels[i] = x[2 * i] + 0.5 * x[2 * i + 1] > 0 ? 1 : 0;
+                if (rng.NextDouble() < flip) labels[i] = 1 - labels[i];
+            }
+            return Dataset.Classification(name, x, 2, labels, 2);
+        }
+        return (Make("noisy train", 40, 0.3), Make("clean validation", 400, 0));
+    }
+
+    static FitResult<float> FitBlobs(int epochs, EarlyStopping? stopping)
+    {
+        var (train, validation) = NoisyBlobs();
+        var rng = new Rng(3);
+        var model = Sequential.Of(
+            Layer.Dense(2, 64, Init.He, rng), Layer.Relu(),
+            Layer.Dense(64, 64, Init.He, rng), Layer.Relu(),
+            Layer.Dense(64, 2, rng));
+        return model.Fit(train, Loss.SoftmaxCrossEntropy, new Adam(0.01), epochs, batchSize: 8, validation, rng, earlyStopping: stopping);
+    }
+
+    static void AssertSameWeights(Sequential<float> expected, Sequential<float> actual)
+    {
+        for (var i = 0; i < expected.Parameters.Count; i++)
+            Assert.Equal(TestSupport.Snapshot(expected.Parameters[i]), TestSupport.Snapshot(actual.Parameters[i]));
+    }
+
+    [Fact]
+    public void Fit_returns_the_best_epochs_weights_whether_or_not_it_stopped()
+    {
+        const int epochs = 12;
+        var full = FitBlobs(epochs, new EarlyStopping("val_loss", Patience: epochs));
+        var best = full.History.MinBy(m => m.ValLoss!.Value)!.Epoch;
+        Assert.True(best > 1 && best < epochs,
+            $"the setup should overfit (best epoch strictly inside): val_loss {string.Join(", ", full.History.Select(m => m.ValLoss!.Value.ToString("F3")))}");
+        Assert.Equal(epochs, full.History.Count);
+        Assert.Null(full.EarlyStopping!.StoppedEpoch);
+        Assert.Equal(best, full.EarlyStopping.BestEpoch);
+
+        // Training from scratch for exactly `best` epochs gives the same weights, bit for bit.
+        var reference = FitBlobs(best, null).Model;
+        AssertSameWeights(reference, full.Model);
+        AssertSameWeights(reference, full.State.Model);
+
+        // With patience 3 it stops 3 epochs after the first minimum and hands back that minimum's weights.
+        var early = FitBlobs(epochs, new EarlyStopping("val_loss", Patience: 3));
+        var stopped = early.EarlyStopping!.StoppedEpoch!.Value;
+        Assert.Equal(stopped, early.History.Count);
+        Assert.Equal(stopped - 3, early.EarlyStopping.BestEpoch);
+        AssertSameWeights(FitBlobs(early.EarlyStopping.BestEpoch, null).Model, early.Model);
+
+        // RestoreBestWeights: false keeps the last epoch's weights.
+        var kept = FitBlobs(epochs, new EarlyStopping("val_loss", Patience: 3, RestoreBestWeights: false));
+        AssertSameWeights(FitBlobs(stopped, null).Model, kept.Model);
+    }
+}
