@@ -12,12 +12,15 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
     {
         var (rows, columns) = (x.RowCount, x.ColumnCount);
         var xs = Kernels.Values(x);
-        var max = Softmax<T>.RowMax(xs, rows, columns);
-        var sum = new T[rows];
+        using var scratch = new Scratch<T>(2 * rows);
+        var max = scratch.Span[..rows];
+        var sum = scratch.Span[rows..];
+        Softmax<T>.RowMax(xs, rows, columns, max);
+        sum.Clear();
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
                 sum[i] += T.Exp(xs[j * rows + i] - max[i]);
-        var y = Kernels.ZerosLike(x);
+        var y = Kernels.FreshLike(x);
         var ys = Kernels.Values(y);
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
@@ -33,11 +36,13 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
         var (rows, columns) = (dy.RowCount, dy.ColumnCount);
         var ys = Kernels.Values(trace.Output);
         var dys = Kernels.Values(dy);
-        var total = new T[rows];
+        using var scratch = new Scratch<T>(rows);
+        var total = scratch.Span;
+        total.Clear();
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
                 total[i] += dys[j * rows + i];
-        var dx = Kernels.ZerosLike(dy);
+        var dx = Kernels.FreshLike(dy);
         var dxs = Kernels.Values(dx);
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)

@@ -16,7 +16,9 @@ public sealed record SoftmaxCrossEntropy : ILoss
         var (rows, columns) = (prediction.RowCount, prediction.ColumnCount);
         var logP = LogSoftmax<T>.Of(prediction);
         var (lp, y) = (Kernels.Values(logP), Kernels.Values(target));
-        var targetMass = new T[rows];
+        using var scratch = new Scratch<T>(rows);
+        var targetMass = scratch.Span;
+        targetMass.Clear();
         var sum = 0.0;
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)

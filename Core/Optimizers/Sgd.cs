@@ -13,6 +13,11 @@ public sealed record Sgd(double LearningRate = 0.01) : IOptimizer
         where T : struct, IFloatingPointIeee754<T>
     {
         var rate = T.CreateChecked(-LearningRate);
-        return (gradients.Map(g => g * rate), state);
+        return (gradients.Map(g =>
+        {
+            var update = Kernels.FreshLike(g);   // fresh (recycled inside Fit)
+            g.Multiply(rate, update);
+            return update;
+        }), state);
     }
 }
