@@ -107,9 +107,12 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
             packA = transA || (long)m * k > PackAbove;
             packB = (long)k * n > PackAbove;
             kc = Even(k, KcMax, 1);
-            mc = Even(m, McMax, mr);
-            // Narrow column blocks when B is read in place, so even a 64 × 128 output makes two tasks.
-            nc = Even(n, packB ? 256 / nr * nr : 64 / nr * nr, nr);
+            // Task shapes. Large B (packed): MC × 256 blocks. Packed A with B read in place (dW = xᵀ·dy): 64-row blocks
+            // over all of n, so each block of Aᵀ is packed exactly once. A read in place (x·W, dy·Wᵀ): 64-column
+            // blocks, so even a 64 × 128 output makes two tasks.
+            (mc, nc) = packB ? (Even(m, McMax, mr), Even(n, 256 / nr * nr, nr))
+                : packA ? (Even(m, 64, mr), n)
+                : (Even(m, McMax, mr), Even(n, 64 / nr * nr, nr));
             columnBlocks = (n + nc - 1) / nc;
             // Too little work to be worth a second thread: one task (a size rule, never a core-count rule).
             Tasks = 2.0 * m * n * k < 2e6 ? 1 : (m + mc - 1) / mc * columnBlocks;
