@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Layers;
@@ -17,14 +18,23 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
         var sum = scratch.Span[rows..];
         Softmax<T>.RowMax(xs, rows, columns, max);
         sum.Clear();
-        for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                sum[i] += T.Exp(xs[j * rows + i] - max[i]);
         var y = Kernels.FreshLike(x);
         var ys = Kernels.Values(y);
+        // Column by column (contiguous), vectorized over the rows; y's columns hold e^(x − m) until the last pass.
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                ys[j * rows + i] = xs[j * rows + i] - max[i] - T.Log(sum[i]);
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            TensorPrimitives.Exp<T>(column, column);
+            TensorPrimitives.Add(sum, column, sum);
+        }
+        TensorPrimitives.Log<T>(sum, sum);
+        for (var j = 0; j < columns; j++)
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            TensorPrimitives.Subtract(column, sum, column);
+        }
         return y;
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Layers;
@@ -21,26 +22,26 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
         var sum = scratch.Span[rows..];
         RowMax(xs, rows, columns, max);
         sum.Clear();
-        // Sweep column by column: storage is column-major, so each sweep reads contiguous memory.
+        // Column by column (storage is column-major), each a vector operation over all rows at once.
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-            {
-                var e = T.Exp(xs[j * rows + i] - max[i]);
-                ys[j * rows + i] = e;
-                sum[i] += e;
-            }
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            TensorPrimitives.Exp<T>(column, column);
+            TensorPrimitives.Add(sum, column, sum);
+        }
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                ys[j * rows + i] /= sum[i];
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Divide(column, sum, column);
+        }
         return y;
     }
 
     internal static void RowMax(T[] xs, int rows, int columns, Span<T> max)
     {
         max.Fill(T.NegativeInfinity);
-        for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                max[i] = T.Max(max[i], xs[j * rows + i]);
+        for (var j = 0; j < columns; j++) TensorPrimitives.Max(max, xs.AsSpan(j * rows, rows), max);
     }
 
     // y = softmax(x)  ⇒  dx_ij = y_ij · (dy_ij − Σ_k dy_ik · y_ik)

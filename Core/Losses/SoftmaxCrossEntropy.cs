@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Layers;
 
@@ -30,11 +31,13 @@ public sealed record SoftmaxCrossEntropy : ILoss
         // Reuse the log-probabilities' fresh buffer for the gradient: (e^logp · Σy − y) / B.
         var invBatch = T.One / T.CreateChecked(rows);
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-            {
-                var k = j * rows + i;
-                lp[k] = (T.Exp(lp[k]) * targetMass[i] - y[k]) * invBatch;
-            }
+        {
+            var column = lp.AsSpan(j * rows, rows);
+            TensorPrimitives.Exp<T>(column, column);
+            TensorPrimitives.Multiply(column, targetMass, column);
+            TensorPrimitives.Subtract(column, y.AsSpan(j * rows, rows), column);
+            TensorPrimitives.Multiply(column, invBatch, column);
+        }
         return new(sum / rows, logP);
     }
 
