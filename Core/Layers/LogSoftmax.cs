@@ -25,10 +25,10 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
         {
             var column = ys.AsSpan(j * rows, rows);
             TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
-            TensorPrimitives.Exp<T>(column, column);
+            Simd.Exp<T>(column, column);
             TensorPrimitives.Add(sum, column, sum);
         }
-        TensorPrimitives.Log<T>(sum, sum);
+        Simd.Log<T>(sum, sum);
         for (var j = 0; j < columns; j++)
         {
             var column = ys.AsSpan(j * rows, rows);

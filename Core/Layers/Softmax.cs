@@ -27,7 +27,7 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
         {
             var column = ys.AsSpan(j * rows, rows);
             TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
-            TensorPrimitives.Exp<T>(column, column);
+            Simd.Exp<T>(column, column);
             TensorPrimitives.Add(sum, column, sum);
         }
         for (var j = 0; j < columns; j++)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Layers;
@@ -9,7 +8,7 @@ public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754
     public Matrix<T> Forward(Matrix<T> x)
     {
         var y = Kernels.FreshLike(x);
-        TensorPrimitives.Tanh<T>(Kernels.Values(x), Kernels.Values(y));   // vectorized tanh
+        Simd.Tanh<T>(Kernels.Values(x), Kernels.Values(y));   // vectorized tanh
         return y;
     }
 

@@ -33,7 +33,7 @@ public sealed record SoftmaxCrossEntropy : ILoss
         for (var j = 0; j < columns; j++)
         {
             var column = lp.AsSpan(j * rows, rows);
-            TensorPrimitives.Exp<T>(column, column);
+            Simd.Exp<T>(column, column);
             TensorPrimitives.Multiply(column, targetMass, column);
             TensorPrimitives.Subtract(column, y.AsSpan(j * rows, rows), column);
             TensorPrimitives.Multiply(column, invBatch, column);

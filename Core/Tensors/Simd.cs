@@ -1,4 +1,6 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nabla.Tensors;
 
@@ -73,6 +75,33 @@ static class Simd
                 (new Vector<T>(dy[i..]) * (one - v * v)).CopyTo(dx[i..]);
             }
         for (; i < y.Length; i++) dx[i] = dy[i] * (T.One - y[i] * y[i]);
+    }
+
+    // TensorPrimitives' generic Exp<T>/Log<T>/Tanh<T> run element by element (measured: 115 ns per float here, 25×
+    // slower than the float overload), so float and double go to the vectorized overloads.
+
+    /// <summary>y = e^x, element-wise.</summary>
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) TensorPrimitives.Exp(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) TensorPrimitives.Exp(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        else TensorPrimitives.Exp(x, y);
+    }
+
+    /// <summary>y = ln x, element-wise.</summary>
+    public static void Log<T>(ReadOnlySpan<T> x, Span<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) TensorPrimitives.Log(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) TensorPrimitives.Log(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        else TensorPrimitives.Log(x, y);
+    }
+
+    /// <summary>y = tanh x, element-wise.</summary>
+    public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) TensorPrimitives.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) TensorPrimitives.Tanh(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        else TensorPrimitives.Tanh(x, y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
