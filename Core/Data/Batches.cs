@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Data;
@@ -35,6 +36,7 @@ public static class Batches
         return new(x, y, data.Labels is null ? null : indices.Select(i => data.Labels[i]).ToArray(), indices);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     static void Fill<T>(T[] destination, float[] source, int width, int[] indices) where T : struct, IFloatingPointIeee754<T>
     {
         // Row-major samples into a column-major batch, eight samples at a time: each column then receives eight

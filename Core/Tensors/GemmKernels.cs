@@ -24,6 +24,7 @@ readonly unsafe struct GemmTile<T>(int k, T* a, nint aStep, T* b, nint bStep, ni
 /// </summary>
 static unsafe class GemmKernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void Kernel512<T>(in GemmTile<T> t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a = t.A, b = t.B;
@@ -66,6 +67,7 @@ static unsafe class GemmKernels
         if (!full) CopyEdge(t, tmp, mr);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void Kernel256<T>(in GemmTile<T> t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a = t.A, b = t.B;
@@ -103,6 +105,7 @@ static unsafe class GemmKernels
     }
 
     // The portable path: a 4 × 4 tile of scalar accumulators (correct everywhere, fast nowhere).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void KernelScalar<T>(in GemmTile<T> t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var acc = stackalloc T[16];

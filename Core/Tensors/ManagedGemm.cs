@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -127,6 +128,7 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
             return (size + unit - 1) / unit * unit;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
         public void RunTask(int task)
         {
             var (i0, j0) = (task / columnBlocks * mc, task % columnBlocks * nc);
@@ -191,6 +193,7 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
         }
 
         // op(A)[i0.., p0..] into MR-row slivers, p-major inside a sliver, rows past the edge zero.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
         void PackA(T* destination, int i0, int rows, int p0, int kCur)
         {
             for (var s = 0; s < rows; s += mr)
@@ -226,6 +229,7 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
         }
 
         // op(B)[p0.., j0..] into NR-column slivers, p-major inside a sliver, columns past the edge zero.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
         void PackB(T* destination, int j0, int columns, int p0, int kCur)
         {
             for (var s = 0; s < columns; s += nr)
@@ -249,6 +253,7 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
     }
 
     // destination[p·ld + r] = source[r·lda + p] for r < 8, p < k: eight columns of A become eight-wide rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     static void Transpose8(float* source, int lda, float* destination, int ld, int k)
     {
         var p = 0;

@@ -11,6 +11,7 @@ static class Simd
     static bool Vectorized<T>() where T : struct => Vector.IsHardwareAccelerated && Vector<T>.IsSupported;
 
     /// <summary>y = x > 0 ? x : α·x (ReLU when α = 0; NaN maps to α·NaN = NaN only for α ≠ 0, to 0 for ReLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void LeakyRelu<T>(ReadOnlySpan<T> x, Span<T> y, T alpha) where T : struct, IFloatingPointIeee754<T>
     {
         Same(x.Length, y.Length);
@@ -29,6 +30,7 @@ static class Simd
     }
 
     /// <summary>dx = x > 0 ? dy : α·dy (the ReLU family's backward; the kink at 0 gets slope α, 0 for ReLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void LeakyReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, T alpha) where T : struct, IFloatingPointIeee754<T>
     {
         Same(x.Length, dy.Length);
@@ -48,6 +50,7 @@ static class Simd
     }
 
     /// <summary>dx = dy · y · (1 − y) (the sigmoid's backward from its output y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : struct, IFloatingPointIeee754<T>
     {
         Same(y.Length, dy.Length);
@@ -63,6 +66,7 @@ static class Simd
     }
 
     /// <summary>dx = dy · (1 − y²) (tanh's backward from its output y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : struct, IFloatingPointIeee754<T>
     {
         Same(y.Length, dy.Length);
