@@ -24,7 +24,8 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
         Shape.RequireColumns(this, x, Inputs);
         if (Bias.RowCount != 1 || Bias.ColumnCount != Outputs)
             throw new ShapeException($"{this}: bias must be 1×{Outputs}, got {Shape.Of(Bias)}.");
-        var y = x * Weights;                 // fresh: ours to change
+        var y = Kernels.Fresh<T>(x.RowCount, Outputs);   // fresh: ours to change
+        x.Multiply(Weights, y);                          // GEMM through the backend in force (Backend.Current)
         Kernels.AddRowInPlace(y, Bias);
         return y;
     }
@@ -36,8 +37,13 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
         Shape.RequireColumns(this, x, Inputs);
         if (dy.RowCount != x.RowCount || dy.ColumnCount != Outputs)
             throw new ShapeException($"{this}: dy must be {x.RowCount}×{Outputs} (batch × outputs), got {Shape.Of(dy)}.");
-        var gradient = new DenseGradient<T>(x.TransposeThisAndMultiply(dy), Kernels.ColumnSums(dy));
-        return new(gradient, needInputGradient ? dy.TransposeAndMultiply(Weights) : null);
+        var dW = Kernels.Fresh<T>(Inputs, Outputs);
+        x.TransposeThisAndMultiply(dy, dW);
+        var gradient = new DenseGradient<T>(dW, Kernels.ColumnSums(dy));
+        if (!needInputGradient) return new(gradient, null);
+        var dx = Kernels.Fresh<T>(x.RowCount, Inputs);
+        dy.TransposeAndMultiply(Weights, dx);
+        return new(gradient, dx);
     }
 
     public IReadOnlyList<Matrix<T>> Parameters => [Weights, Bias];

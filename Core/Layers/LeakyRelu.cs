@@ -8,10 +8,8 @@ public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : str
     public Matrix<T> Forward(Matrix<T> x)
     {
         var alpha = T.CreateChecked(Alpha);
-        var y = Kernels.ZerosLike(x);
-        var xs = Kernels.Values(x);
-        var ys = Kernels.Values(y);
-        for (var i = 0; i < xs.Length; i++) ys[i] = xs[i] > T.Zero ? xs[i] : alpha * xs[i];
+        var y = Kernels.FreshLike(x);
+        Simd.LeakyRelu<T>(Kernels.Values(x), Kernels.Values(y), alpha);
         return y;
     }
 
@@ -21,11 +19,8 @@ public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : str
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
         var alpha = T.CreateChecked(Alpha);
-        var dx = Kernels.ZerosLike(dy);
-        var xs = Kernels.Values(trace.Input);
-        var dys = Kernels.Values(dy);
-        var dxs = Kernels.Values(dx);
-        for (var i = 0; i < xs.Length; i++) dxs[i] = xs[i] > T.Zero ? dys[i] : alpha * dys[i];
+        var dx = Kernels.FreshLike(dy);
+        Simd.LeakyReluBackward<T>(Kernels.Values(trace.Input), Kernels.Values(dy), Kernels.Values(dx), alpha);
         return new(NoGradient<T>.Instance, dx);
     }
 

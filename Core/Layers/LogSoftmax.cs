@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Layers;
@@ -12,16 +13,28 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
     {
         var (rows, columns) = (x.RowCount, x.ColumnCount);
         var xs = Kernels.Values(x);
-        var max = Softmax<T>.RowMax(xs, rows, columns);
-        var sum = new T[rows];
-        for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                sum[i] += T.Exp(xs[j * rows + i] - max[i]);
-        var y = Kernels.ZerosLike(x);
+        using var scratch = new Scratch<T>(2 * rows);
+        var max = scratch.Span[..rows];
+        var sum = scratch.Span[rows..];
+        Softmax<T>.RowMax(xs, rows, columns, max);
+        sum.Clear();
+        var y = Kernels.FreshLike(x);
         var ys = Kernels.Values(y);
+        // Column by column (contiguous), vectorized over the rows; y's columns hold e^(x − m) until the last pass.
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                ys[j * rows + i] = xs[j * rows + i] - max[i] - T.Log(sum[i]);
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            Simd.Exp<T>(column, column);
+            TensorPrimitives.Add(sum, column, sum);
+        }
+        Simd.Log<T>(sum, sum);
+        for (var j = 0; j < columns; j++)
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            TensorPrimitives.Subtract(column, sum, column);
+        }
         return y;
     }
 
@@ -33,11 +46,13 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
         var (rows, columns) = (dy.RowCount, dy.ColumnCount);
         var ys = Kernels.Values(trace.Output);
         var dys = Kernels.Values(dy);
-        var total = new T[rows];
+        using var scratch = new Scratch<T>(rows);
+        var total = scratch.Span;
+        total.Clear();
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
                 total[i] += dys[j * rows + i];
-        var dx = Kernels.ZerosLike(dy);
+        var dx = Kernels.FreshLike(dy);
         var dxs = Kernels.Values(dx);
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)

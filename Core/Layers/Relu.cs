@@ -7,10 +7,8 @@ public sealed record Relu<T> : ILayer<T> where T : struct, IFloatingPointIeee754
 {
     public Matrix<T> Forward(Matrix<T> x)
     {
-        var y = Kernels.ZerosLike(x);
-        var xs = Kernels.Values(x);
-        var ys = Kernels.Values(y);
-        for (var i = 0; i < xs.Length; i++) ys[i] = xs[i] > T.Zero ? xs[i] : T.Zero;
+        var y = Kernels.FreshLike(x);
+        Simd.LeakyRelu<T>(Kernels.Values(x), Kernels.Values(y), T.Zero);   // x > 0 ? x : 0, eight lanes at a time
         return y;
     }
 
@@ -19,11 +17,8 @@ public sealed record Relu<T> : ILayer<T> where T : struct, IFloatingPointIeee754
     {
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var dx = Kernels.ZerosLike(dy);
-        var xs = Kernels.Values(trace.Input);
-        var dys = Kernels.Values(dy);
-        var dxs = Kernels.Values(dx);
-        for (var i = 0; i < xs.Length; i++) dxs[i] = xs[i] > T.Zero ? dys[i] : T.Zero;
+        var dx = Kernels.FreshLike(dy);
+        Simd.LeakyReluBackward<T>(Kernels.Values(trace.Input), Kernels.Values(dy), Kernels.Values(dx), T.Zero);
         return new(NoGradient<T>.Instance, dx);
     }
 

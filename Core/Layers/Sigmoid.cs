@@ -7,7 +7,7 @@ public sealed record Sigmoid<T> : ILayer<T> where T : struct, IFloatingPointIeee
 {
     public Matrix<T> Forward(Matrix<T> x)
     {
-        var y = Kernels.ZerosLike(x);
+        var y = Kernels.FreshLike(x);
         var xs = Kernels.Values(x);
         var ys = Kernels.Values(y);
         for (var i = 0; i < xs.Length; i++) ys[i] = Of(xs[i]);
@@ -27,11 +27,8 @@ public sealed record Sigmoid<T> : ILayer<T> where T : struct, IFloatingPointIeee
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var dx = Kernels.ZerosLike(dy);
-        var ys = Kernels.Values(trace.Output);
-        var dys = Kernels.Values(dy);
-        var dxs = Kernels.Values(dx);
-        for (var i = 0; i < ys.Length; i++) dxs[i] = dys[i] * ys[i] * (T.One - ys[i]);
+        var dx = Kernels.FreshLike(dy);
+        Simd.SigmoidBackward<T>(Kernels.Values(trace.Output), Kernels.Values(dy), Kernels.Values(dx));
         return new(NoGradient<T>.Instance, dx);
     }
 

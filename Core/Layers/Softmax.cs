@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Layers;
@@ -13,33 +14,34 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
     public static Matrix<T> Of(Matrix<T> x)
     {
         var (rows, columns) = (x.RowCount, x.ColumnCount);
-        var y = Kernels.ZerosLike(x);
+        var y = Kernels.FreshLike(x);
         var xs = Kernels.Values(x);
         var ys = Kernels.Values(y);
-        var max = RowMax(xs, rows, columns);
-        var sum = new T[rows];
-        // Sweep column by column: storage is column-major, so each sweep reads contiguous memory.
+        using var scratch = new Scratch<T>(2 * rows);
+        var max = scratch.Span[..rows];
+        var sum = scratch.Span[rows..];
+        RowMax(xs, rows, columns, max);
+        sum.Clear();
+        // Column by column (storage is column-major), each a vector operation over all rows at once.
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-            {
-                var e = T.Exp(xs[j * rows + i] - max[i]);
-                ys[j * rows + i] = e;
-                sum[i] += e;
-            }
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            Simd.Exp<T>(column, column);
+            TensorPrimitives.Add(sum, column, sum);
+        }
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                ys[j * rows + i] /= sum[i];
+        {
+            var column = ys.AsSpan(j * rows, rows);
+            TensorPrimitives.Divide(column, sum, column);
+        }
         return y;
     }
 
-    internal static T[] RowMax(T[] xs, int rows, int columns)
+    internal static void RowMax(T[] xs, int rows, int columns, Span<T> max)
     {
-        var max = new T[rows];
-        Array.Fill(max, T.NegativeInfinity);
-        for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-                max[i] = T.Max(max[i], xs[j * rows + i]);
-        return max;
+        max.Fill(T.NegativeInfinity);
+        for (var j = 0; j < columns; j++) TensorPrimitives.Max(max, xs.AsSpan(j * rows, rows), max);
     }
 
     // y = softmax(x)  ⇒  dx_ij = y_ij · (dy_ij − Σ_k dy_ik · y_ik)
@@ -50,11 +52,13 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
         var (rows, columns) = (dy.RowCount, dy.ColumnCount);
         var ys = Kernels.Values(trace.Output);
         var dys = Kernels.Values(dy);
-        var dot = new T[rows];
+        using var scratch = new Scratch<T>(rows);
+        var dot = scratch.Span;
+        dot.Clear();
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
                 dot[i] += dys[j * rows + i] * ys[j * rows + i];
-        var dx = Kernels.ZerosLike(dy);
+        var dx = Kernels.FreshLike(dy);
         var dxs = Kernels.Values(dx);
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)

@@ -7,10 +7,8 @@ public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754
 {
     public Matrix<T> Forward(Matrix<T> x)
     {
-        var y = Kernels.ZerosLike(x);
-        var xs = Kernels.Values(x);
-        var ys = Kernels.Values(y);
-        for (var i = 0; i < xs.Length; i++) ys[i] = T.Tanh(xs[i]);
+        var y = Kernels.FreshLike(x);
+        Simd.Tanh<T>(Kernels.Values(x), Kernels.Values(y));   // vectorized tanh
         return y;
     }
 
@@ -19,11 +17,8 @@ public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var dx = Kernels.ZerosLike(dy);
-        var ys = Kernels.Values(trace.Output);
-        var dys = Kernels.Values(dy);
-        var dxs = Kernels.Values(dx);
-        for (var i = 0; i < ys.Length; i++) dxs[i] = dys[i] * (T.One - ys[i] * ys[i]);
+        var dx = Kernels.FreshLike(dy);
+        Simd.TanhBackward<T>(Kernels.Values(trace.Output), Kernels.Values(dy), Kernels.Values(dx));
         return new(NoGradient<T>.Instance, dx);
     }
 

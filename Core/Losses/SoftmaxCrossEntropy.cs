@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Layers;
 
@@ -16,7 +17,9 @@ public sealed record SoftmaxCrossEntropy : ILoss
         var (rows, columns) = (prediction.RowCount, prediction.ColumnCount);
         var logP = LogSoftmax<T>.Of(prediction);
         var (lp, y) = (Kernels.Values(logP), Kernels.Values(target));
-        var targetMass = new T[rows];
+        using var scratch = new Scratch<T>(rows);
+        var targetMass = scratch.Span;
+        targetMass.Clear();
         var sum = 0.0;
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
@@ -28,11 +31,13 @@ public sealed record SoftmaxCrossEntropy : ILoss
         // Reuse the log-probabilities' fresh buffer for the gradient: (e^logp · Σy − y) / B.
         var invBatch = T.One / T.CreateChecked(rows);
         for (var j = 0; j < columns; j++)
-            for (var i = 0; i < rows; i++)
-            {
-                var k = j * rows + i;
-                lp[k] = (T.Exp(lp[k]) * targetMass[i] - y[k]) * invBatch;
-            }
+        {
+            var column = lp.AsSpan(j * rows, rows);
+            Simd.Exp<T>(column, column);
+            TensorPrimitives.Multiply(column, targetMass, column);
+            TensorPrimitives.Subtract(column, y.AsSpan(j * rows, rows), column);
+            TensorPrimitives.Multiply(column, invBatch, column);
+        }
         return new(sum / rows, logP);
     }
 

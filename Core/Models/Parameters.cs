@@ -28,7 +28,12 @@ public sealed record Parameters<T>(ImmutableArray<Matrix<T>> Tensors) where T : 
     public Parameters<T> Add(Parameters<T> updates)
     {
         RequireSameShapes(updates, "Parameters.Add");
-        return new(Tensors.Select((t, i) => t + updates[i]));
+        return new(Tensors.Select((t, i) =>
+        {
+            var sum = Kernels.FreshLike(t);   // fresh (recycled inside Fit): θ + Δ written into it
+            t.Add(updates[i], sum);
+            return sum;
+        }));
     }
 
     /// <summary>A fresh tensor list from f(tensor) per tensor.</summary>

@@ -37,7 +37,7 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         for (var i = 0; i < gradients.Count; i++)
         {
             var (g, p) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]));
-            updates[i] = Kernels.ZerosLike(gradients[i]);
+            updates[i] = Kernels.FreshLike(gradients[i]);   // every element written below: no clearing
             var u = Kernels.Values(updates[i]);
             if (buffers is null)
             {
@@ -45,7 +45,7 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
                 continue;
             }
             var b = Kernels.Values(s.Momentum![i]);
-            buffers[i] = Kernels.ZerosLike(gradients[i]);
+            buffers[i] = Kernels.FreshLike(gradients[i]);
             var nb = Kernels.Values(buffers[i]);
             for (var k = 0; k < g.Length; k++)
             {

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Storage;
 
@@ -16,12 +17,24 @@ public static class Kernels
             : throw new ArgumentException($"Nabla works on dense matrices; got a {m.GetType().Name} ({Shape.Of(m)}). Use Matrix<T>.Build.Dense or .ToDense().");
 
     /// <summary>A fresh rows × columns matrix of zeros.</summary>
-    public static Matrix<T> Zeros<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T> =>
-        Matrix<T>.Build.Dense(rows, columns);
+    public static Matrix<T> Zeros<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (Workspace<T>.Current is not { } workspace) return Matrix<T>.Build.Dense(rows, columns);
+        var m = workspace.Rent(rows, columns);
+        Values(m).AsSpan(0, rows * columns).Clear();
+        return m;
+    }
 
-    /// <summary>A fresh matrix of the same shape as <paramref name="m"/>.</summary>
-    public static Matrix<T> ZerosLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> =>
-        Matrix<T>.Build.Dense(m.RowCount, m.ColumnCount);
+    /// <summary>A fresh matrix of zeros of the same shape as <paramref name="m"/>.</summary>
+    public static Matrix<T> ZerosLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Zeros<T>(m.RowCount, m.ColumnCount);
+
+    /// <summary>A fresh rows × columns matrix whose values are undefined: the caller must write every element. Inside
+    /// <c>Fit</c> it is a recycled buffer (no allocation, no clearing); elsewhere a new matrix.</summary>
+    public static Matrix<T> Fresh<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T> =>
+        Workspace<T>.Current?.Rent(rows, columns) ?? Matrix<T>.Build.Dense(rows, columns);
+
+    /// <summary><see cref="Fresh{T}(int, int)"/> with the shape of <paramref name="m"/>.</summary>
+    public static Matrix<T> FreshLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Fresh<T>(m.RowCount, m.ColumnCount);
 
     /// <summary>A fresh matrix from row-major values (the layout of JSON, CSV and PyTorch).</summary>
     public static Matrix<T> FromRowMajor<T>(int rows, int columns, ReadOnlySpan<double> values) where T : struct, IFloatingPointIeee754<T>
@@ -44,9 +57,8 @@ public static class Kernels
         var bias = Values(row);
         for (var j = 0; j < y.ColumnCount; j++)
         {
-            var b = bias[j];
             var column = data.AsSpan(j * rows, rows);
-            for (var i = 0; i < column.Length; i++) column[i] += b;
+            TensorPrimitives.Add(column, bias[j], column);
         }
     }
 
@@ -55,14 +67,10 @@ public static class Kernels
     {
         var rows = m.RowCount;
         var data = Values(m);
-        var sums = Matrix<T>.Build.Dense(1, m.ColumnCount);
+        var sums = Fresh<T>(1, m.ColumnCount);
         var s = Values(sums);
-        for (var j = 0; j < m.ColumnCount; j++)
-        {
-            var acc = T.Zero;
-            foreach (var v in data.AsSpan(j * rows, rows)) acc += v;
-            s[j] = acc;
-        }
+        // Vectorized sum: its order depends on the length only, so it is as deterministic as a sequential one.
+        for (var j = 0; j < m.ColumnCount; j++) s[j] = TensorPrimitives.Sum<T>(data.AsSpan(j * rows, rows));
         return sums;
     }
 

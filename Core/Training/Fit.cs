@@ -33,6 +33,7 @@ public static class FitExtensions
             w.OnFitStart(new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? ""));
 
         var history = new List<EpochMetrics>();
+        var workspace = new Workspace<T>();   // buffers recycled between steps once provably dead (see Workspace)
         var cancelled = false;
         for (var epoch = 1; epoch <= epochs && !cancelled; epoch++)
         {
@@ -40,16 +41,27 @@ public static class FitExtensions
             double lossSum = 0;
             long correct = 0, seen = 0;
             var batchIndex = 0;
-            foreach (var batch in Batches.Of<T>(train, batchSize, rng))
+            using var epochBatches = Batches.Of<T>(train, batchSize, rng).GetEnumerator();
+            while (true)
             {
-                if (cancellation.IsCancellationRequested) { cancelled = true; break; }
-                (state, var batchLoss, var output) = Train.StepWithOutput(state, batch.X, batch.Y, loss);
-                if (!double.IsFinite(batchLoss))
-                    throw new TrainingDivergedException(
-                        $"The loss became {batchLoss} at epoch {epoch}, batch {batchIndex + 1} of {batches} ({loss.Name}, {optimizer}). " +
-                        "The learning rate may be too high, or the inputs unscaled (pixels should be in [0, 1]).");
-                lossSum += batchLoss * batch.Size;
-                if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
+                Batch<T> batch;
+                // The step (batch gather included) draws its fresh matrices from the workspace; observers run outside it.
+                using (workspace.Enter())
+                {
+                    if (!epochBatches.MoveNext()) break;
+                    batch = epochBatches.Current;
+                    if (cancellation.IsCancellationRequested) { cancelled = true; break; }
+                    (state, var batchLoss, var output) = Train.StepWithOutput(state, batch.X, batch.Y, loss);
+                    if (!double.IsFinite(batchLoss))
+                        throw new TrainingDivergedException(
+                            $"The loss became {batchLoss} at epoch {epoch}, batch {batchIndex + 1} of {batches} ({loss.Name}, {optimizer}). " +
+                            "The learning rate may be too high, or the inputs unscaled (pixels should be in [0, 1]).");
+                    lossSum += batchLoss * batch.Size;
+                    if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
+                }
+                // The batch, traces, gradients, updates and output are dead now; what the new state reaches is kept, and
+                // so is early stopping's best model, which outlives the steps after it.
+                workspace.Recycle(state, loss, stopping);
                 seen += batch.Size;
                 batchIndex++;
                 var progress = new BatchProgress(epoch, epochs, batchIndex, batches, lossSum / seen,

@@ -1,0 +1,17 @@
+using System.Buffers;
+
+namespace Nabla.Tensors;
+
+/// <summary>A temporary span from the shared array pool (per-row maxima, sums): no allocation per call in steady
+/// state. Contents are undefined until written; dispose to return it.</summary>
+readonly struct Scratch<T> : IDisposable
+{
+    readonly T[] array;
+    readonly int length;
+
+    public Scratch(int length) => (array, this.length) = (ArrayPool<T>.Shared.Rent(length), length);
+
+    public Span<T> Span => array.AsSpan(0, length);
+
+    public void Dispose() => ArrayPool<T>.Shared.Return(array);
+}

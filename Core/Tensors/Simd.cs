@@ -1,0 +1,116 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Nabla.Tensors;
+
+/// <summary>Element-wise loops over spans with <see cref="Vector{T}"/> and a scalar tail, each computing exactly what
+/// its scalar rule says (same operations, same order), so results match the scalar definitions bit for bit.</summary>
+static class Simd
+{
+    static bool Vectorized<T>() where T : struct => Vector.IsHardwareAccelerated && Vector<T>.IsSupported;
+
+    /// <summary>y = x > 0 ? x : α·x (ReLU when α = 0; NaN maps to α·NaN = NaN only for α ≠ 0, to 0 for ReLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void LeakyRelu<T>(ReadOnlySpan<T> x, Span<T> y, T alpha) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(x.Length, y.Length);
+        var i = 0;
+        if (Vectorized<T>())
+        {
+            var (zero, a) = (Vector<T>.Zero, new Vector<T>(alpha));
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x[i..]);
+                var negative = alpha == T.Zero ? zero : v * a;
+                Vector.ConditionalSelect(Vector.GreaterThan(v, zero), v, negative).CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++) y[i] = x[i] > T.Zero ? x[i] : alpha == T.Zero ? T.Zero : alpha * x[i];
+    }
+
+    /// <summary>dx = x > 0 ? dy : α·dy (the ReLU family's backward; the kink at 0 gets slope α, 0 for ReLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void LeakyReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, T alpha) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(x.Length, dy.Length);
+        Same(x.Length, dx.Length);
+        var i = 0;
+        if (Vectorized<T>())
+        {
+            var (zero, a) = (Vector<T>.Zero, new Vector<T>(alpha));
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var g = new Vector<T>(dy[i..]);
+                var negative = alpha == T.Zero ? zero : g * a;
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x[i..]), zero), g, negative).CopyTo(dx[i..]);
+            }
+        }
+        for (; i < x.Length; i++) dx[i] = x[i] > T.Zero ? dy[i] : alpha == T.Zero ? T.Zero : alpha * dy[i];
+    }
+
+    /// <summary>dx = dy · y · (1 − y) (the sigmoid's backward from its output y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(y.Length, dy.Length);
+        Same(y.Length, dx.Length);
+        var i = 0;
+        if (Vectorized<T>())
+            for (var one = Vector<T>.One; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(y[i..]);
+                (new Vector<T>(dy[i..]) * v * (one - v)).CopyTo(dx[i..]);
+            }
+        for (; i < y.Length; i++) dx[i] = dy[i] * y[i] * (T.One - y[i]);
+    }
+
+    /// <summary>dx = dy · (1 − y²) (tanh's backward from its output y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(y.Length, dy.Length);
+        Same(y.Length, dx.Length);
+        var i = 0;
+        if (Vectorized<T>())
+            for (var one = Vector<T>.One; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(y[i..]);
+                (new Vector<T>(dy[i..]) * (one - v * v)).CopyTo(dx[i..]);
+            }
+        for (; i < y.Length; i++) dx[i] = dy[i] * (T.One - y[i] * y[i]);
+    }
+
+    // TensorPrimitives' generic Exp<T>/Log<T>/Tanh<T> run element by element (measured: 115 ns per float here, 25×
+    // slower than the float overload), so float and double go to the vectorized overloads.
+
+    /// <summary>y = e^x, element-wise.</summary>
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) TensorPrimitives.Exp(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) TensorPrimitives.Exp(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        else TensorPrimitives.Exp(x, y);
+    }
+
+    /// <summary>y = ln x, element-wise.</summary>
+    public static void Log<T>(ReadOnlySpan<T> x, Span<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) TensorPrimitives.Log(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) TensorPrimitives.Log(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        else TensorPrimitives.Log(x, y);
+    }
+
+    /// <summary>y = tanh x, element-wise.</summary>
+    public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) TensorPrimitives.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+        else if (typeof(T) == typeof(double)) TensorPrimitives.Tanh(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        else TensorPrimitives.Tanh(x, y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Same(int a, int b)
+    {
+        if (a != b) throw new ArgumentException($"Element-wise kernel: spans of {a} and {b} elements; they must be equal.");
+    }
+}

@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Running;
+using Nabla.Bench;
+using Nabla.Tensors;
+
+// dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
+// dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
+// dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
+// dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
+var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
+switch (args.FirstOrDefault())
+{
+    case "gemm":
+        GemmThroughput.Run(new GemmBackend?[] { Backend.Managed, Backend.OpenBlas }.OfType<GemmBackend>(), threads);
+        break;
+    case "train":
+        return TrainMnist.Run(args);
+    case "profile":   // time per phase of a training step
+        if (Option(args, "--backend") is { } b) Backend.Use(b);
+        Backend.Threads = threads;
+        StepProfile.Run();
+        break;
+    case "has":   // exit code 0 when the named backend is available here
+        try { Backend.Get(args.ElementAtOrDefault(1) ?? ""); return 0; }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) { Console.Error.WriteLine(e.Message); return 1; }
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(GemmThroughput).Assembly).Run(args);
+        break;
+}
+return 0;
+
+static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

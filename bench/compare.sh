@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Nabla vs PyTorch vs NumPy on the same MLP, in one run on this machine:
+#   784-128-10 MLP, MNIST (data/mnist), batch 64, SGD lr 0.1, float32, 2 threads, 5 epochs each;
+#   prints per-epoch times, their medians, the ratios and the test accuracies, then GEMM throughput.
+# PyTorch runs with OMP_WAIT_POLICY=PASSIVE: with OpenMP's default spinning it is about 3× slower on 2 shared cores.
+# NumPy runs with OpenBLAS on 1 and on 2 threads; the faster of the two is the one compared.
+# Usage: bench/compare.sh [EPOCHS] [THREADS]     (installs python3-numpy, python3-torch via apt-get if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EPOCHS=${1:-5}
+THREADS=${2:-2}
+DATA=data/mnist
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+python_with() { # the first python3 that imports numpy and torch
+  for p in /usr/bin/python3 python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import numpy, torch' 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+if ! PY=$(python_with); then
+  echo "== installing python3-numpy python3-torch libopenblas0-pthread (Debian packages)"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-numpy python3-torch libopenblas0-pthread >/dev/null
+  PY=$(python_with) || { echo "numpy/torch still not importable" >&2; exit 1; }
+fi
+
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores," \
+     "AVX-512: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== dotnet $(dotnet --version), $("$PY" -c 'import numpy, torch, sys; print(f"python {sys.version.split()[0]}, numpy {numpy.__version__}, torch {torch.__version__}")')"
+dotnet build bench/Nabla.Bench.csproj -c Release -v q -nologo >/dev/null
+BENCH="dotnet bench/bin/Release/net10.0/Nabla.Bench.dll"
+
+run() { # name command...: runs, keeps the JSON line
+  local name=$1; shift
+  echo "-- $name"
+  "$@" | tee "$OUT/$name.json" | cut -c1-160
+}
+run nabla-managed env NABLA_THREADS="$THREADS" $BENCH train --backend managed --threads "$THREADS" --epochs "$EPOCHS" --data "$DATA"
+if $BENCH has openblas 2>/dev/null; then
+  run nabla-openblas env NABLA_THREADS="$THREADS" $BENCH train --backend openblas --threads "$THREADS" --epochs "$EPOCHS" --data "$DATA"
+else
+  echo "-- nabla-openblas: skipped (no OpenBLAS library; apt-get install libopenblas0-pthread)"
+fi
+run pytorch env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$THREADS" "$PY" bench/peers/mnist_torch.py "$DATA" "$EPOCHS" "$THREADS"
+run numpy-1t env OPENBLAS_NUM_THREADS=1 "$PY" bench/peers/mnist_numpy.py "$DATA" "$EPOCHS"
+run numpy-${THREADS}t env OPENBLAS_NUM_THREADS="$THREADS" "$PY" bench/peers/mnist_numpy.py "$DATA" "$EPOCHS"
+
+echo
+echo "== GEMM float32, $THREADS threads, GFLOP/s"
+$BENCH gemm --threads "$THREADS" | tee "$OUT/gemm.txt"
+OPENBLAS_NUM_THREADS="$THREADS" "$PY" bench/peers/matmul_numpy.py > "$OUT/numpy-matmul.json"
+
+"$PY" - "$OUT" "$THREADS" <<'PY'
+import json, os, re, statistics, sys
+out, threads = sys.argv[1], sys.argv[2]
+runs = {}
+for f in sorted(os.listdir(out)):
+    if f.endswith(".json") and f != "numpy-matmul.json":
+        runs[f[:-5]] = json.load(open(os.path.join(out, f)))
+numpy_runs = [k for k in runs if k.startswith("numpy")]
+best_numpy = min(numpy_runs, key=lambda k: statistics.median(runs[k]["epoch_seconds"]))
+median = {k: statistics.median(r["epoch_seconds"]) for k, r in runs.items()}
+torch_s, numpy_s, torch_acc = median["pytorch"], median[best_numpy], runs["pytorch"]["test_accuracy"]
+print(f"\n== MNIST MLP 784-128-10, batch 64, SGD 0.1, float32: median epoch (training only) over {len(runs['pytorch']['epoch_seconds'])} epochs")
+print(f"{'run':16} {'median s':>9} {'÷ PyTorch':>10} {'÷ NumPy':>8} {'test acc':>9}  per-epoch seconds")
+for k in sorted(runs, key=lambda k: median[k]):
+    r = runs[k]
+    extra = f"  {r['allocated_bytes_per_step'] / 1024:.1f} KB allocated/step" if "allocated_bytes_per_step" in r else ""
+    print(f"{k:16} {median[k]:9.3f} {median[k] / torch_s:10.2f} {median[k] / numpy_s:8.2f} {100 * r['test_accuracy']:8.2f}%  "
+          + " ".join(f"{s:.3f}" for s in r["epoch_seconds"]) + extra)
+print(f"(NumPy compared: {best_numpy}; PyTorch {threads} threads with OMP_WAIT_POLICY=PASSIVE)")
+print("\n== targets (issue 5)")
+for k in [k for k in runs if k.startswith("nabla")]:
+    ok_t, ok_n = median[k] <= 0.7 * torch_s, median[k] <= 1.0 * numpy_s
+    ok_a = abs(runs[k]["test_accuracy"] - torch_acc) <= 0.005
+    print(f"{k:16} ≤ 0.7× PyTorch: {'yes' if ok_t else 'NO'} ({median[k] / torch_s:.2f}×)   ≤ 1.0× NumPy: {'yes' if ok_n else 'NO'} "
+          f"({median[k] / numpy_s:.2f}×)   accuracy within 0.5 pt of PyTorch: {'yes' if ok_a else 'NO'} "
+          f"({100 * (runs[k]['test_accuracy'] - torch_acc):+.2f} pt)")
+numpy_mm = json.load(open(os.path.join(out, "numpy-matmul.json")))
+gemm = open(os.path.join(out, "gemm.txt")).read()
+block = gemm.split("openblas (", 1)
+if len(block) == 2:
+    rates = [float(x) for x in re.findall(r"\s([\d.]+)\s*$", block[1], re.M)]
+    print(f"\n== OpenBLAS backend vs NumPy matmul ({threads} threads, same run)")
+    for (name, npr), nr in zip(numpy_mm.items(), rates):
+        print(f"{name:16} Nabla/OpenBLAS {nr:6.1f}  NumPy {npr:6.1f}  ratio {nr / npr:.2f} {'(≥ 0.9 ok)' if nr >= 0.9 * npr else '(< 0.9)'}")
+PY
