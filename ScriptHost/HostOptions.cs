@@ -4,9 +4,9 @@ namespace Nabla.ScriptHost;
 
 /// <summary>The host's own options, which come before the script path; everything after the path is the script's.</summary>
 public sealed record HostOptions(string? Script, IReadOnlyList<string> ScriptArgs, long Seed = 0, string? Out = null,
-    bool NoCache = false, int? Threads = null, bool Help = false, bool Version = false)
+    bool NoCache = false, int? Threads = null, string? Backend = null, bool Help = false, bool Version = false)
 {
-    public const string Usage = "usage: nabla [--seed N] [--out DIR] [--no-cache] [--threads N] script.csx [--name value ...]";
+    public const string Usage = "usage: nabla [--seed N] [--out DIR] [--no-cache] [--threads N] [--backend managed|openblas] script.csx [--name value ...]";
 
     public const string HelpText = $"""
         Nabla script host: compiles and runs a C# script (.csx) with Nabla imported.
@@ -17,7 +17,9 @@ public sealed record HostOptions(string? Script, IReadOnlyList<string> ScriptArg
           --seed N       the run's seed, the script's Seed global (default 0)
           --out DIR      the run folder (default runs/<script name>/<yyyyMMdd-HHmmss>)
           --no-cache     compile the script even if a cached build exists, and do not store one
-          --threads N    threads for matrix kernels (default: all cores)
+          --threads N    threads for matrix kernels (default: all cores); results do not depend on it
+          --backend B    matrix-product backend: managed (Nabla's own SIMD GEMM) or openblas (the system's
+                         OpenBLAS); default: openblas when installed, else managed
           --help         this text; after the script path, the script's own arguments
           --version      the Nabla, .NET and Roslyn versions
 
@@ -29,7 +31,7 @@ public sealed record HostOptions(string? Script, IReadOnlyList<string> ScriptArg
 
         """;
 
-    static readonly string[] Known = ["seed", "out", "no-cache", "threads", "help", "version"];
+    static readonly string[] Known = ["seed", "out", "no-cache", "threads", "backend", "help", "version"];
 
     /// <summary>Splits <paramref name="args"/> at the script path; throws <see cref="UsageException"/> on a mistake.</summary>
     public static HostOptions Parse(IReadOnlyList<string> args)
@@ -52,10 +54,11 @@ public sealed record HostOptions(string? Script, IReadOnlyList<string> ScriptArg
                 "--seed" => options with { Seed = Number(name, Value()) },
                 "--out" => options with { Out = Value() },
                 "--threads" => options with { Threads = Number(name, Value()) is var n and > 0 and <= 1024 ? (int)n : throw new UsageException($"--threads must be between 1 and 1024.") },
+                "--backend" => options with { Backend = Value() },
                 "--no-cache" => options with { NoCache = true },
                 "--help" or "-h" or "-?" => options with { Help = true },
                 "--version" => options with { Version = true },
-                _ => throw new UsageException($"unknown host option {name}{Guess(name)}. Host options: --seed N, --out DIR, --no-cache, --threads N, --help, --version; script arguments go after the script path."),
+                _ => throw new UsageException($"unknown host option {name}{Guess(name)}. Host options: --seed N, --out DIR, --no-cache, --threads N, --backend B, --help, --version; script arguments go after the script path."),
             };
         }
         return options;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Nabla.Data;
+using Nabla.Tensors;
 using Nabla.Training;
 
 namespace Nabla.ScriptHost;
@@ -84,6 +85,17 @@ public static class NablaHost
         }
 
         if (options.Threads is { } threads) MathNet.Numerics.Control.MaxDegreeOfParallelism = threads;
+        IDisposable backendScope;   // scoped to this run's async flow, so in-process runs do not leak it to each other
+        try
+        {
+            backendScope = Backend.Using(options.Backend is { } name ? Backend.Get(name) : Backend.Current, options.Threads);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            console.Error.WriteLine($"nabla: --backend {options.Backend}: {e.Message}");
+            return 1;
+        }
+        using var _ = backendScope;
 
         RunFolder run;
         try

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nabla.Tensors;
 using Nabla.Training;
 using Spectre.Console;
 
@@ -24,7 +25,7 @@ public sealed class ProgressDisplay(HostConsole console) : IFitObserver, IDispos
         _every = Math.Max(1, (int)Math.Ceiling(info.Epochs / (double)MaxEpochLines));
         var shown = _every > 1 ? $"; a line every {_every} epochs, all of them in metrics.jsonl" : "";
         console.Line($"fit: {info.Epochs} epochs × {info.BatchesPerEpoch} batches of {info.BatchSize} ({info.TrainSamples} samples" +
-                     (info.ValidationSamples is { } v ? $", {v} for validation" : "") + $"), {info.Loss}, {info.Optimizer}{shown}");
+                     (info.ValidationSamples is { } v ? $", {v} for validation" : "") + $"), {info.Loss}, {info.Optimizer}; {Backend.Description}{shown}");
         if (!console.Plain) StartBar(info);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Nabla.Tensors;
 using Nabla.Training;
 
 namespace Nabla.ScriptHost;
@@ -108,6 +109,7 @@ public sealed class RunFolder : IFitObserver
                 json.WriteString("os", RuntimeInformation.OSDescription);
                 json.WriteNumber("processors", Environment.ProcessorCount);
                 if (_info.Threads is { } threads) json.WriteNumber("threads", threads);
+                json.WriteString("backend", Backend.Description);
                 json.WriteStartObject("compile");   // a cached run loads the compiled script instead of compiling it
                 json.WriteBoolean("cached", _info.Cached);
                 json.WriteNumber("seconds", Math.Round(_info.CompileSeconds, 3));

@@ -51,6 +51,24 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     }
 
     [Fact]
+    public async Task Backend_is_chosen_by_option_and_recorded_in_run_json()
+    {
+        var script = folder.Write("backend.csx", "Log(Nabla.Tensors.Backend.Current.Name);\n");
+        var bad = await Run("--backend", "cuda", script);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("managed", bad.Error);
+        Assert.Contains("openblas", bad.Error);
+
+        var outDir = folder.NewRunFolder();
+        var run = await Host.InProcess(folder.Cache, ["--out", outDir, "--backend", "managed", "--threads", "1", script]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("managed", run.Output.Trim());
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "run.json"))).RootElement;
+        Assert.StartsWith("managed", manifest.GetProperty("backend").GetString());
+        Assert.Contains("1 thread", manifest.GetProperty("backend").GetString());
+    }
+
+    [Fact]
     public async Task The_scripts_int_return_value_is_the_exit_code()
     {
         var script = folder.Write("return3.csx", "Log(\"three\");\nreturn 3;\n");
