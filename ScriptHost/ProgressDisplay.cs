@@ -56,8 +56,8 @@ public sealed class ProgressDisplay(HostConsole console) : IFitObserver, IDispos
         + (m.Accuracy is { } a ? $"  accuracy {Percent(a)}" : "")
         + (m.ValLoss is { } vl ? $"  val_loss {vl:F4}" : "")
         + (m.ValAccuracy is { } va ? $"  val_accuracy {Percent(va)}" : "")
-        + (m.LearningRate is { } lr ? $"  learning_rate {lr.ToString("G4", CultureInfo.InvariantCulture)}" : "")
-        + $"  {m.Seconds:F1}s";
+        + $"  {m.Seconds:F1}s"
+        + (m.LearningRate is { } lr ? $"  learning_rate {lr.ToString("G4", CultureInfo.InvariantCulture)}" : "");
 
     static string Percent(double fraction) => $"{fraction * 100:F2}%";
 

@@ -31,7 +31,8 @@ public sealed class TrainingRunTests(HostFolder folder) : IClassFixture<HostFold
         Assert.Equal(3, lines.Length);
         var last = JsonDocument.Parse(lines[^1]).RootElement;
         Assert.Equal(3, last.GetProperty("epoch").GetInt32());
-        Assert.Equal(["epoch", "loss", "val_loss", "seconds"], last.EnumerateObject().Select(p => p.Name));   // no accuracy in regression
+        Assert.Equal(["epoch", "loss", "val_loss", "seconds", "learning_rate"], last.EnumerateObject().Select(p => p.Name));   // no accuracy in regression
+        Assert.Equal(0.05, last.GetProperty("learning_rate").GetDouble());
         var manifest = HostTests.ReadJson(Path.Combine(outDir, "run.json"));
         Assert.Equal(last.GetProperty("loss").GetDouble(), manifest.GetProperty("final_metrics").GetProperty("loss").GetDouble());
         Assert.Equal(0, manifest.GetProperty("exit_code").GetInt32());
