@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Models;
 
@@ -39,20 +40,26 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
             var (g, p) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]));
             updates[i] = Kernels.FreshLike(gradients[i]);   // every element written below: no clearing
             var u = Kernels.Values(updates[i]);
+            // Span kernels (SIMD): the update runs over every parameter each step.
+            if (buffers is null && decay == T.Zero)
+            {
+                TensorPrimitives.Multiply<T>(g, rate, u);                            // plain SGD: Δ = −lr·g
+                continue;
+            }
+            if (decay == T.Zero) g.AsSpan().CopyTo(u);
+            else TensorPrimitives.MultiplyAdd<T>(p, decay, g, u);                 // u = g' = g + λ·θ
             if (buffers is null)
             {
-                for (var k = 0; k < g.Length; k++) u[k] = rate * (g[k] + decay * p[k]);
+                TensorPrimitives.Multiply<T>(u, rate, u);                            // Δ = −lr·g'
                 continue;
             }
             var b = Kernels.Values(s.Momentum![i]);
             buffers[i] = Kernels.FreshLike(gradients[i]);
             var nb = Kernels.Values(buffers[i]);
-            for (var k = 0; k < g.Length; k++)
-            {
-                var gk = g[k] + decay * p[k];
-                nb[k] = mu * b[k] + gk;      // b starts at 0, so the first step's buffer is g' (PyTorch's clone)
-                u[k] = rate * (Nesterov ? gk + mu * nb[k] : nb[k]);
-            }
+            TensorPrimitives.MultiplyAdd<T>(b, mu, u, nb);                           // b' = μ·b + g' (b starts at 0: PyTorch's clone)
+            if (Nesterov) TensorPrimitives.MultiplyAdd<T>(nb, mu, u, u);            // Nesterov: g' + μ·b'
+            else nb.AsSpan().CopyTo(u);
+            TensorPrimitives.Multiply<T>(u, rate, u);                                // Δ = −lr·(…)
         }
         return (new Parameters<T>(updates), new SgdState<T>(s.Count + 1, buffers is null ? null : new Parameters<T>(buffers)));
     }
