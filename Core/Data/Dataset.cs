@@ -8,7 +8,7 @@ namespace Nabla.Data;
 public sealed record Dataset(string Name, float[] Features, int Count, int FeatureCount, float[] Targets, int TargetCount, int[]? Labels)
 {
     /// <summary>Number of classes (classification), else 0.</summary>
-    public int Classes => Labels is null ? 0 : TargetCount;
+    public int Classes => Labels is null ? 0 : TargetCount == 1 ? 2 : TargetCount;   // one 0/1 column: binary
 
     /// <summary>A classification dataset: one-hot targets built from <paramref name="labels"/> in 0..classes−1.
     /// Two classes stored as one 0/1 target column when <paramref name="binary"/> is true (for a sigmoid output).</summary>

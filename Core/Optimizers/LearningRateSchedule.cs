@@ -36,6 +36,9 @@ public sealed record InverseTimeDecay(double LearningRate, double DecayRate, lon
         var p = (double)step / DecaySteps;
         return LearningRate / (1 + DecayRate * (Staircase ? Math.Floor(p) : p));
     }
+
+    public override string ToString() =>
+        $"InverseTimeDecay({LearningRate:R}, {DecayRate:R}{(DecaySteps == 1 ? "" : $", DecaySteps: {DecaySteps}")}{(Staircase ? ", Staircase: true" : "")})";
 }
 
 /// <summary>Exponential decay, η_t = LearningRate · DecayRate^(t / DecaySteps) (Keras's ExponentialDecay; with

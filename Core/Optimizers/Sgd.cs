@@ -64,6 +64,10 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         return (new Parameters<T>(updates), new SgdState<T>(s.Count + 1, buffers is null ? null : new Parameters<T>(buffers)));
     }
 
+    public override string ToString() =>
+        $"Sgd(LearningRate: {LearningRate}" + (Momentum == 0 ? "" : $", Momentum: {Momentum:R}") + (Nesterov ? ", Nesterov: true" : "")
+        + (WeightDecay == 0 ? "" : $", WeightDecay: {WeightDecay:R}") + ")";
+
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
         LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<SgdState<T>>(state, this).Count));
 }
