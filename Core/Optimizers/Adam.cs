@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Models;
 
@@ -57,15 +58,26 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
         for (var i = 0; i < n; i++)
         {
             var (g, p, m, v) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.M[i]), Kernels.Values(s.V[i]));
-            (updates[i], ms[i], vs[i]) = (Kernels.ZerosLike(gradients[i]), Kernels.ZerosLike(gradients[i]), Kernels.ZerosLike(gradients[i]));
+            (updates[i], ms[i], vs[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));
             var (u, nm, nv) = (Kernels.Values(updates[i]), Kernels.Values(ms[i]), Kernels.Values(vs[i]));
-            for (var k = 0; k < g.Length; k++)
+            // Span kernels (SIMD), each a pass over the tensor; u holds g' first, then the update.
+            ReadOnlySpan<T> gk = g;
+            if (coupled != T.Zero)
             {
-                var gk = g[k] + coupled * p[k];
-                nm[k] = b1 * m[k] + oneMinusB1 * gk;
-                nv[k] = b2 * v[k] + oneMinusB2 * gk * gk;
-                u[k] = decoupled * p[k] + stepSize * nm[k] / (T.Sqrt(nv[k]) / correction2 + eps);
+                TensorPrimitives.MultiplyAdd<T>(p, coupled, g, u);          // g' = g + λ·θ
+                gk = u;
             }
+            TensorPrimitives.Multiply<T>(gk, oneMinusB1, nm);
+            TensorPrimitives.MultiplyAdd<T>(m, b1, nm, nm);                  // m' = β₁·m + (1 − β₁)·g'
+            TensorPrimitives.Multiply<T>(gk, gk, nv);
+            TensorPrimitives.Multiply<T>(nv, oneMinusB2, nv);
+            TensorPrimitives.MultiplyAdd<T>(v, b2, nv, nv);                  // v' = β₂·v + (1 − β₂)·g'²
+            TensorPrimitives.Sqrt<T>(nv, u);
+            TensorPrimitives.Multiply<T>(u, T.One / correction2, u);
+            TensorPrimitives.Add<T>(u, eps, u);                              // √v̂ + ε, v̂ = v'/(1 − β₂ᵗ)
+            TensorPrimitives.Divide<T>(nm, u, u);
+            TensorPrimitives.Multiply<T>(u, stepSize, u);                    // Δ = −η·m̂/(√v̂ + ε), m̂ = m'/(1 − β₁ᵗ)
+            if (decoupled != T.Zero) TensorPrimitives.MultiplyAdd<T>(p, decoupled, u, u);   // AdamW: − η·λ·θ
         }
         return (new Parameters<T>(updates), new AdamState<T>(t, new Parameters<T>(ms), new Parameters<T>(vs)));
     }
