@@ -19,6 +19,6 @@ public sealed class ScriptsCompileTests
     {
         var compiled = ScriptCompiler.Compile(Path.Combine(Host.RepoRoot, "scripts", "mnist-mlp.csx"));
         Assert.False(compiled.DynamicArguments);
-        Assert.Equal(["batch", "decay", "epochs", "limit", "lr"], compiled.Arguments.Select(a => a.Name).Order());
+        Assert.Equal(["batch", "data", "decay", "epochs", "limit", "lr"], compiled.Arguments.Select(a => a.Name).Order());
     }
 }
