@@ -16,6 +16,15 @@ public interface IOptimizer
     (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>;
 
+    /// <summary>θ' = θ + Δ and the next state: <see cref="Update"/> then one addition, which an optimizer may fuse into
+    /// a single pass over the parameters (the training step calls this). Pure, like Update.</summary>
+    (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var (updates, next) = Update(gradients, state, parameters);
+        return (parameters.Add(updates), next);
+    }
+
     /// <summary>The learning rate of the latest update made from <paramref name="state"/> (the first update's before
     /// any), for logging; null for a transform without one (clipping, scaling).</summary>
     double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> => null;

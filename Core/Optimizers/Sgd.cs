@@ -64,6 +64,34 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         return (new Parameters<T>(updates), new SgdState<T>(s.Count + 1, buffers is null ? null : new Parameters<T>(buffers)));
     }
 
+    // Plain SGD, the common case, fused: θ' = θ − lr·(g + λ·θ) in one pass instead of Update's Δ and then θ + Δ.
+    public (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (Momentum != 0)
+        {
+            var (updates, next) = Update(gradients, state, parameters);
+            return (parameters.Add(updates), next);
+        }
+        var s = OptimizerState.As<SgdState<T>>(state, this);
+        parameters.RequireSameShapes(gradients, "Sgd.Apply (parameters vs gradients)");
+        var rate = T.CreateChecked(-LearningRate.At(s.Count));
+        var shrink = T.One + rate * T.CreateChecked(WeightDecay);   // θ − lr·λ·θ = (1 − lr·λ)·θ
+        var result = new Matrix<T>[gradients.Count];
+        for (var i = 0; i < gradients.Count; i++)
+        {
+            result[i] = Kernels.FreshLike(parameters[i]);
+            var (g, p, r) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(result[i]));
+            if (WeightDecay == 0) TensorPrimitives.MultiplyAdd<T>(g, rate, p, r);
+            else
+            {
+                TensorPrimitives.Multiply<T>(p, shrink, r);
+                TensorPrimitives.MultiplyAdd<T>(g, rate, r, r);
+            }
+        }
+        return (new Parameters<T>(result), new SgdState<T>(s.Count + 1, null));
+    }
+
     public override string ToString() =>
         $"Sgd(LearningRate: {LearningRate}" + (Momentum == 0 ? "" : $", Momentum: {Momentum:R}") + (Nesterov ? ", Nesterov: true" : "")
         + (WeightDecay == 0 ? "" : $", WeightDecay: {WeightDecay:R}") + ")";

@@ -23,10 +23,10 @@ public static class Train
         var output = traces[^1].Output;
         var (value, dOutput) = loss.Evaluate(output, y);
         var (penalty, gradients) = model.Regularize(model.Backward(traces, dOutput));   // + Σ R(θ), + dR/dθ (layer regularizers)
-        var (updates, optimizerState) = state.Optimizer.Update(gradients, state.OptimizerState, model.Parameters);
+        var (parameters, optimizerState) = state.Optimizer.Apply(gradients, state.OptimizerState, model.Parameters);
         var next = state with
         {
-            Model = model.WithParameters(model.Parameters.Add(updates)),
+            Model = model.WithParameters(parameters),
             OptimizerState = optimizerState,
             Step = state.Step + 1,
         };

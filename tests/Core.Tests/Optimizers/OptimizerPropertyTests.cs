@@ -51,6 +51,38 @@ public class OptimizerPropertyTests
         }));
     }
 
+    public static TheoryData<string> NamesWithDecay() => [.. WithoutDecay.Keys, "sgd_weight_decay", "sgd_momentum_weight_decay", "adamw"];
+
+    static IOptimizer Named(string name) => name switch
+    {
+        "sgd_weight_decay" => new Sgd(0.1, WeightDecay: 0.05),
+        "sgd_momentum_weight_decay" => new Sgd(0.1, Momentum: 0.9, WeightDecay: 0.05),
+        "adamw" => new AdamW(),
+        _ => WithoutDecay[name],
+    };
+
+    [Theory, MemberData(nameof(NamesWithDecay))]
+    public void Apply_equals_update_then_add(string name)
+    {
+        // The training step calls Apply, which SGD fuses into one pass; it must stay the same function as Update + Add.
+        var optimizer = Named(name);
+        Check.One(TestSupport.Properties(30), Prop.ForAll(MatrixCase.Arbitrary(), c =>
+        {
+            var rng = c.Rng();
+            var (p1, p2) = (RandomParameters(rng, c), RandomParameters(new Rng(c.Seed), c));
+            var (s1, s2) = (optimizer.Init(p1), optimizer.Init(p2));
+            for (var step = 0; step < 3; step++)
+            {
+                var g = RandomParameters(rng, c);
+                (var updates, s1) = optimizer.Update(g, s1, p1);
+                p1 = p1.Add(updates);
+                (p2, s2) = optimizer.Apply(g, s2, p2);
+            }
+            for (var i = 0; i < p1.Count; i++) TestSupport.AssertClose(p1[i], p2[i], 1e-12, $"{name} tensor {i}");
+            return true;
+        }));
+    }
+
     [Theory, MemberData(nameof(Names))]
     public void Zero_gradients_leave_parameters_unchanged(string name)
     {
