@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Nabla.Tensors;
 
 namespace Nabla.Bench;
 

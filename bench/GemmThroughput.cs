@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Tensors;
 
 namespace Nabla.Bench;
 

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Running;
 using Nabla.Bench;
-using Nabla.Tensors;
 
 // dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh

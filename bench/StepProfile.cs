@@ -1,11 +1,4 @@
 using System.Diagnostics;
-using Nabla.Data;
-using Nabla.Layers;
-using Nabla.Losses;
-using Nabla.Models;
-using Nabla.Optimizers;
-using Nabla.Tensors;
-using Nabla.Training;
 
 namespace Nabla.Bench;
 

@@ -1,12 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Nabla.Data;
-using Nabla.Layers;
-using Nabla.Losses;
-using Nabla.Models;
-using Nabla.Optimizers;
-using Nabla.Tensors;
-using Nabla.Training;
 
 namespace Nabla.Bench;
 

@@ -12,7 +12,10 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
     public Matrix<T> Forward(Matrix<T> x)
     {
         for (var i = 0; i < Layers.Length; i++)
-            x = Named(i, () => Layers[i].Forward(x));
+        {
+            try { x = Layers[i].Forward(x); }
+            catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
+        }
         return x;
     }
 
@@ -22,7 +25,9 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         var traces = ImmutableArray.CreateBuilder<Trace<T>>(Layers.Length);
         for (var i = 0; i < Layers.Length; i++)
         {
-            var trace = Named(i, () => Layers[i].ForwardTrain(x, rng));
+            Trace<T> trace;
+            try { trace = Layers[i].ForwardTrain(x, rng); }
+            catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             traces.Add(trace);
             x = trace.Output;
         }
@@ -39,7 +44,9 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         var dy = dOutput;
         for (var i = Layers.Length - 1; i >= 0; i--)
         {
-            var step = Named(i, () => Layers[i].Backward(traces[i], dy, needInputGradient: i > 0));
+            Backprop<T> step;
+            try { step = Layers[i].Backward(traces[i], dy, needInputGradient: i > 0); }
+            catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             perLayer[i] = step.Gradient.Tensors;
             dy = step.InputGradient!;
         }
@@ -70,8 +77,7 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
     /// <summary>Output columns for <paramref name="inputSize"/> input columns; a shape error names the layer.</summary>
     public int OutputSize(int inputSize)
     {
-        for (var i = 0; i < Layers.Length; i++)
-            inputSize = Named(i, () => Layers[i].OutputSize(inputSize));
+        for (var i = 0; i < Layers.Length; i++) inputSize = OutputSizeAfter(i, inputSize);
         return inputSize;
     }
 
@@ -82,7 +88,7 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         var size = inputSize;
         for (var i = 0; i < Layers.Length; i++)
         {
-            size = Named(i, () => Layers[i].OutputSize(size));
+            size = OutputSizeAfter(i, size);
             rows.Add((Layers[i].ToString()!, $"(batch, {size})", Layers[i].Parameters.Sum(p => (long)p.RowCount * p.ColumnCount)));
         }
         var w0 = Math.Max("Layer".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Layer.Length)) + 2;
@@ -101,15 +107,17 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         return text.ToString();
     }
 
-    // A shape error inside layer i says which layer of the model it was.
-    TResult Named<TResult>(int i, Func<TResult> run)
+    int OutputSizeAfter(int i, int inputSize)
     {
-        try { return run(); }
-        catch (ShapeException e) when (!e.Message.StartsWith("layer ", StringComparison.Ordinal))
-        {
-            throw new ShapeException($"layer {i} of {Layers.Length}, {Layers[i]}: {e.Message}");
-        }
+        try { return Layers[i].OutputSize(inputSize); }
+        catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
     }
+
+    // A shape error inside layer i says which layer of the model it was. (try/catch in the loops, not a lambda per
+    // layer: Forward and Backward run every training step, and a closure per call is an allocation per layer.)
+    static bool Unnamed(ShapeException e) => !e.Message.StartsWith("layer ", StringComparison.Ordinal);
+
+    ShapeException InLayer(int i, ShapeException e) => new($"layer {i} of {Layers.Length}, {Layers[i]}: {e.Message}");
 
     public override string ToString() => $"Sequential({string.Join(", ", Layers)})";
 }
