@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Data;
@@ -47,24 +50,50 @@ public static class Batches
         {
             var count = Math.Min(8, rows - r0);
             for (var r = 0; r < count; r++) starts[r] = indices[r0 + r] * width;
-            if (typeof(T) == typeof(float) && count == 8)
-            {
-                // The common case without per-element conversion or bounds checks.
-                var target = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(destination.AsSpan());
-                int s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3], s4 = starts[4], s5 = starts[5], s6 = starts[6], s7 = starts[7];
-                for (var j = 0; j < width; j++)
-                {
-                    var column = target.Slice(j * rows + r0, 8);
-                    column[0] = source[s0 + j]; column[1] = source[s1 + j]; column[2] = source[s2 + j]; column[3] = source[s3 + j];
-                    column[4] = source[s4 + j]; column[5] = source[s5 + j]; column[6] = source[s6 + j]; column[7] = source[s7 + j];
-                }
-                continue;
-            }
-            for (var j = 0; j < width; j++)
+            var j = 0;
+            if (typeof(T) == typeof(float) && count == 8 && Avx.IsSupported)
+                j = Transpose8(MemoryMarshal.Cast<T, float>(destination.AsSpan()), rows, r0, source, starts, width);
+            for (; j < width; j++)
             {
                 var column = destination.AsSpan(j * rows + r0, count);
                 for (var r = 0; r < count; r++) column[r] = T.CreateTruncating(source[starts[r] + j]);
             }
         }
+    }
+
+    /// <summary>Columns 0 … (width rounded down to 8) of eight source rows into rows r0 … r0 + 7 of a column-major
+    /// target, as 8 × 8 blocks transposed in AVX registers; returns how many columns it did.</summary>
+    static unsafe int Transpose8(Span<float> target, int rows, int r0, float[] source, ReadOnlySpan<int> starts, int width)
+    {
+        var done = width & ~7;
+        if (done == 0) return 0;
+        foreach (var start in starts)   // every index is checked once here, so the loads below stay in bounds
+            if ((uint)start > (uint)(source.Length - width)) throw new IndexOutOfRangeException();
+        if ((uint)((done - 1) * rows + r0 + 8) > (uint)target.Length) throw new IndexOutOfRangeException();
+        fixed (float* s = source, t = target)
+        {
+            float* s0 = s + starts[0], s1 = s + starts[1], s2 = s + starts[2], s3 = s + starts[3];
+            float* s4 = s + starts[4], s5 = s + starts[5], s6 = s + starts[6], s7 = s + starts[7];
+            for (var j = 0; j < done; j += 8)
+            {
+                // Rows → interleaved pairs → quads → 128-bit halves: the classic 24-shuffle 8 × 8 transpose.
+                Vector256<float> a0 = Avx.LoadVector256(s0 + j), a1 = Avx.LoadVector256(s1 + j), a2 = Avx.LoadVector256(s2 + j), a3 = Avx.LoadVector256(s3 + j);
+                Vector256<float> a4 = Avx.LoadVector256(s4 + j), a5 = Avx.LoadVector256(s5 + j), a6 = Avx.LoadVector256(s6 + j), a7 = Avx.LoadVector256(s7 + j);
+                Vector256<float> b0 = Avx.UnpackLow(a0, a1), b1 = Avx.UnpackHigh(a0, a1), b2 = Avx.UnpackLow(a2, a3), b3 = Avx.UnpackHigh(a2, a3);
+                Vector256<float> b4 = Avx.UnpackLow(a4, a5), b5 = Avx.UnpackHigh(a4, a5), b6 = Avx.UnpackLow(a6, a7), b7 = Avx.UnpackHigh(a6, a7);
+                Vector256<float> c0 = Avx.Shuffle(b0, b2, 0x44), c1 = Avx.Shuffle(b0, b2, 0xEE), c2 = Avx.Shuffle(b1, b3, 0x44), c3 = Avx.Shuffle(b1, b3, 0xEE);
+                Vector256<float> c4 = Avx.Shuffle(b4, b6, 0x44), c5 = Avx.Shuffle(b4, b6, 0xEE), c6 = Avx.Shuffle(b5, b7, 0x44), c7 = Avx.Shuffle(b5, b7, 0xEE);
+                var column = t + (nint)j * rows + r0;
+                Avx.Store(column, Avx.Permute2x128(c0, c4, 0x20));
+                Avx.Store(column + rows, Avx.Permute2x128(c1, c5, 0x20));
+                Avx.Store(column + 2 * rows, Avx.Permute2x128(c2, c6, 0x20));
+                Avx.Store(column + 3 * rows, Avx.Permute2x128(c3, c7, 0x20));
+                Avx.Store(column + 4 * rows, Avx.Permute2x128(c0, c4, 0x31));
+                Avx.Store(column + 5 * rows, Avx.Permute2x128(c1, c5, 0x31));
+                Avx.Store(column + 6 * rows, Avx.Permute2x128(c2, c6, 0x31));
+                Avx.Store(column + 7 * rows, Avx.Permute2x128(c3, c7, 0x31));
+            }
+        }
+        return done;
     }
 }

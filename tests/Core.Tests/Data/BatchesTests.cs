@@ -21,6 +21,28 @@ public class BatchesTests
         }
     }
 
+    [Theory]   // widths and batch sizes around the 8 × 8 blocks of the vectorized transpose, float and double
+    [InlineData(784, 64)]
+    [InlineData(17, 13)]
+    [InlineData(8, 8)]
+    [InlineData(7, 9)]
+    [InlineData(1, 3)]
+    public void Gather_puts_each_sample_in_its_row(int width, int size)
+    {
+        var count = 3 * size + 5;
+        var features = Enumerable.Range(0, count * width).Select(i => i * 0.5f - 7).ToArray();
+        var data = Dataset.Classification("grid", features, width, Enumerable.Range(0, count).Select(i => i % 4).ToArray(), 4);
+        var indices = new Rng(9).Permutation(count)[..size];
+        var floats = Batches.Gather<float>(data, indices);
+        var doubles = Batches.Gather<double>(data, indices);
+        for (var r = 0; r < size; r++)
+            for (var j = 0; j < width; j++)
+            {
+                Assert.Equal(features[indices[r] * width + j], floats.X[r, j]);
+                Assert.Equal(features[indices[r] * width + j], doubles.X[r, j]);
+            }
+    }
+
     [Fact]
     public void Shuffle_is_seeded()
     {
