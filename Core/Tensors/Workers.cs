@@ -1,24 +1,114 @@
+using System.Runtime.ExceptionServices;
+
 namespace Nabla.Tensors;
 
 /// <summary>Fork-join over numbered tasks. How work is cut into tasks is the caller's business and must depend on
 /// the problem size only; the thread count only decides who runs which task, so results never depend on it.</summary>
+/// <remarks>The helpers are Nabla's own long-lived threads, not the .NET thread pool: a training step forks several
+/// times within a millisecond, and the pool's wake-up latency, per-call allocations and changing set of threads
+/// (each new one makes OpenBLAS set up its buffers again) showed up in epoch times. A helper spins briefly for the
+/// next fork, then sleeps. One fork runs at a time; a fork that finds the helpers busy (another thread's, or a
+/// nested one) runs its tasks on its own thread, which gives the same results.</remarks>
 static class Workers
 {
+    static readonly Lock growing = new();
+    static Helper[] helpers = [];
+    static int busy;   // 1 while a fork owns the helpers
+
+    // The fork in progress: its body, its task count and the next unclaimed task.
+    static Action<int>? body;
+    static int tasks, next;
+    static ExceptionDispatchInfo? failure;
+
     /// <summary>Runs body(0) … body(tasks − 1), on up to <paramref name="threads"/> threads (the caller's included).</summary>
     public static void Run(int tasks, int threads, Action<int> body)
     {
         var workers = Math.Min(tasks, threads);
-        if (workers <= 1)
+        if (workers <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (var t = 0; t < tasks; t++) body(t);
             return;
         }
-        var next = -1;
-        // Each worker claims the next unclaimed task: dynamic balance without changing what any task computes.
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+        try
+        {
+            var team = Team(workers - 1);
+            (Workers.body, Workers.tasks, next, failure) = (body, tasks, -1, null);
+            for (var h = 0; h < workers - 1; h++) team[h].Assign();
+            Claim();
+            // A helper that has not started yet is called off (the tasks are done); one that has is waited for.
+            for (var h = 0; h < workers - 1; h++) team[h].Finish();
+            Workers.body = null;
+            failure?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
+    // Claims and runs unclaimed tasks until none is left (the caller and every started helper do this).
+    static void Claim()
+    {
+        try
         {
             int t;
-            while ((t = Interlocked.Increment(ref next)) < tasks) body(t);
-        });
+            while ((t = Interlocked.Increment(ref next)) < tasks) body!(t);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+            Volatile.Write(ref next, tasks);   // the others stop claiming
+        }
+    }
+
+    static Helper[] Team(int count)
+    {
+        if (helpers.Length >= count) return helpers;
+        lock (growing)
+        {
+            if (helpers.Length < count) helpers = [.. helpers, .. Enumerable.Range(helpers.Length, count - helpers.Length).Select(i => new Helper(i))];
+            return helpers;
+        }
+    }
+
+    sealed class Helper
+    {
+        const int Idle = 0, Assigned = 1, Working = 2;
+        // Spin this many rounds (some tens of microseconds) before sleeping: a training step's forks come that close.
+        const int SpinRounds = 2000;
+        readonly ManualResetEventSlim wake = new(false, spinCount: 1);
+        int state;
+
+        public Helper(int index) =>
+            new Thread(Loop) { IsBackground = true, Name = $"Nabla worker {index + 1}" }.Start();
+
+        public void Assign()
+        {
+            Volatile.Write(ref state, Assigned);
+            wake.Set();
+        }
+
+        public void Finish()
+        {
+            if (Interlocked.CompareExchange(ref state, Idle, Assigned) == Assigned) return;   // called off before it started
+            var spin = new SpinWait();
+            while (Volatile.Read(ref state) != Idle) spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        void Loop()
+        {
+            while (true)
+            {
+                for (var i = 0; i < SpinRounds && Volatile.Read(ref state) != Assigned; i++) Thread.SpinWait(20);
+                while (Volatile.Read(ref state) != Assigned)
+                {
+                    wake.Wait();
+                    wake.Reset();   // a stale Set only costs one more round of this loop
+                }
+                if (Interlocked.CompareExchange(ref state, Working, Assigned) != Assigned) continue;   // called off
+                Claim();
+                Volatile.Write(ref state, Idle);
+            }
+        }
     }
 }
