@@ -82,12 +82,17 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         {
             result[i] = Kernels.FreshLike(parameters[i]);
             var (g, p, r) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(result[i]));
-            if (WeightDecay == 0) TensorPrimitives.MultiplyAdd<T>(g, rate, p, r);
-            else
+            // Memory-bound: large tensors stream on both cores.
+            Workers.ForChunks(r.Length, (start, count) =>
             {
-                TensorPrimitives.Multiply<T>(p, shrink, r);
-                TensorPrimitives.MultiplyAdd<T>(g, rate, r, r);
-            }
+                Span<T> gc = g.AsSpan(start, count), pc = p.AsSpan(start, count), rc = r.AsSpan(start, count);
+                if (WeightDecay == 0) TensorPrimitives.MultiplyAdd<T>(gc, rate, pc, rc);
+                else
+                {
+                    TensorPrimitives.Multiply<T>(pc, shrink, rc);
+                    TensorPrimitives.MultiplyAdd<T>(gc, rate, rc, rc);
+                }
+            });
         }
         return (new Parameters<T>(result), new SgdState<T>(s.Count + 1, null));
     }

@@ -46,6 +46,19 @@ static class Workers
         }
     }
 
+    /// <summary>Element-wise work over [0, length) in chunks of a fixed size, on up to <see cref="Backend.Threads"/>
+    /// threads: body(start, count) per chunk. Small lengths run inline (a fork costs more than it saves).</summary>
+    public static void ForChunks(int length, Action<int, int> body)
+    {
+        const int chunk = 32 * 1024;   // floats: 128 KB per chunk, a few microseconds of streaming
+        if (length < 2 * chunk || Backend.Threads == 1)
+        {
+            body(0, length);
+            return;
+        }
+        Run((length + chunk - 1) / chunk, Backend.Threads, c => body(c * chunk, Math.Min(chunk, length - c * chunk)));
+    }
+
     // Claims and runs unclaimed tasks until none is left (the caller and every started helper do this).
     static void Claim()
     {
