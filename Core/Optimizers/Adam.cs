@@ -51,8 +51,8 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
         var stepSize = T.CreateChecked(-eta / (1 - Math.Pow(beta1, t)));
         var correction2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(beta2, t)));
         var (b1, b2, eps) = (T.CreateChecked(beta1), T.CreateChecked(beta2), T.CreateChecked(epsilon));
-        var (oneMinusB1, oneMinusB2) = (T.One - b1, T.One - b2);
         var (coupled, decoupled) = (T.CreateChecked(coupledDecay), T.CreateChecked(-eta * decoupledDecay));
+        var constants = new AdamConstants<T>(coupled, decoupled, b1, b2, T.One / correction2, eps, stepSize);
         var n = gradients.Count;
         var (updates, ms, vs) = (new Matrix<T>[n], new Matrix<T>[n], new Matrix<T>[n]);
         for (var i = 0; i < n; i++)
@@ -60,24 +60,9 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
             var (g, p, m, v) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.M[i]), Kernels.Values(s.V[i]));
             (updates[i], ms[i], vs[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));
             var (u, nm, nv) = (Kernels.Values(updates[i]), Kernels.Values(ms[i]), Kernels.Values(vs[i]));
-            // Span kernels (SIMD), each a pass over the tensor; u holds g' first, then the update.
-            ReadOnlySpan<T> gk = g;
-            if (coupled != T.Zero)
-            {
-                TensorPrimitives.MultiplyAdd<T>(p, coupled, g, u);          // g' = g + λ·θ
-                gk = u;
-            }
-            TensorPrimitives.Multiply<T>(gk, oneMinusB1, nm);
-            TensorPrimitives.MultiplyAdd<T>(m, b1, nm, nm);                  // m' = β₁·m + (1 − β₁)·g'
-            TensorPrimitives.Multiply<T>(gk, gk, nv);
-            TensorPrimitives.Multiply<T>(nv, oneMinusB2, nv);
-            TensorPrimitives.MultiplyAdd<T>(v, b2, nv, nv);                  // v' = β₂·v + (1 − β₂)·g'²
-            TensorPrimitives.Sqrt<T>(nv, u);
-            TensorPrimitives.Multiply<T>(u, T.One / correction2, u);
-            TensorPrimitives.Add<T>(u, eps, u);                              // √v̂ + ε, v̂ = v'/(1 − β₂ᵗ)
-            TensorPrimitives.Divide<T>(nm, u, u);
-            TensorPrimitives.Multiply<T>(u, stepSize, u);                    // Δ = −η·m̂/(√v̂ + ε), m̂ = m'/(1 − β₁ᵗ)
-            if (decoupled != T.Zero) TensorPrimitives.MultiplyAdd<T>(p, decoupled, u, u);   // AdamW: − η·λ·θ
+            // One SIMD pass per slice; large tensors stream on both cores.
+            Workers.ForChunks(g.Length, (start, count) => Simd.AdamStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
+                m.AsSpan(start, count), v.AsSpan(start, count), u.AsSpan(start, count), nm.AsSpan(start, count), nv.AsSpan(start, count), constants));
         }
         return (new Parameters<T>(updates), new AdamState<T>(t, new Parameters<T>(ms), new Parameters<T>(vs)));
     }

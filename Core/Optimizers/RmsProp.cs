@@ -64,6 +64,10 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
                 if (nb is not null) step = nb[k] = mu * b![k] + step;
                 u[k] = rate * step;
             }
+            // The averages decay geometrically where g stays 0: keep them out of the slow subnormal range.
+            Simd.FlushSubnormals<T>(nv);
+            if (nm is not null) Simd.FlushSubnormals<T>(nm);
+            if (nb is not null) Simd.FlushSubnormals<T>(nb);
         }
         return (new Parameters<T>(updates), new RmsPropState<T>(s.Count + 1, new Parameters<T>(squares),
             means is null ? null : new Parameters<T>(means), buffers is null ? null : new Parameters<T>(buffers)));

@@ -57,6 +57,7 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
             buffers[i] = Kernels.FreshLike(gradients[i]);
             var nb = Kernels.Values(buffers[i]);
             TensorPrimitives.MultiplyAdd<T>(b, mu, u, nb);                           // b' = μ·b + g' (b starts at 0: PyTorch's clone)
+            Simd.FlushSubnormals<T>(nb);                                              // a decaying buffer: see FlushSubnormals
             if (Nesterov) TensorPrimitives.MultiplyAdd<T>(nb, mu, u, u);            // Nesterov: g' + μ·b'
             else nb.AsSpan().CopyTo(u);
             TensorPrimitives.Multiply<T>(u, rate, u);                                // Δ = −lr·(…)

@@ -81,6 +81,46 @@ static class Simd
         for (; i < y.Length; i++) dx[i] = dy[i] * (T.One - y[i] * y[i]);
     }
 
+    /// <summary>One Adam step over a slice, in one pass (PyTorch's rule; <see cref="Nabla.Optimizers.Adam"/> has the
+    /// symbols): g' = g + coupled·θ; m' = β₁·m + (1 − β₁)·g'; v' = β₂·v + (1 − β₂)·g'²;
+    /// u = stepSize · m' / (√v' · invCorrection2 + ε) + decoupled·θ. Subnormal m' and v' are stored as 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void AdamStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> m, ReadOnlySpan<T> v,
+        Span<T> u, Span<T> nm, Span<T> nv, AdamConstants<T> k) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(g.Length, p.Length); Same(g.Length, m.Length); Same(g.Length, v.Length);
+        Same(g.Length, u.Length); Same(g.Length, nm.Length); Same(g.Length, nv.Length);
+        var i = 0;
+        if (Vectorized<T>())
+        {
+            Vector<T> coupled = new(k.Coupled), decoupled = new(k.Decoupled), b1 = new(k.Beta1), b2 = new(k.Beta2);
+            Vector<T> tiny = new(SmallestNormal<T>()), c1 = new(T.One - k.Beta1), c2 = new(T.One - k.Beta2), inv = new(k.InvCorrection2), eps = new(k.Epsilon), step = new(k.StepSize);
+            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gi = new Vector<T>(g[i..]);
+                var pi = new Vector<T>(p[i..]);
+                if (k.Coupled != T.Zero) gi = pi * coupled + gi;
+                var mi = new Vector<T>(m[i..]) * b1 + gi * c1;
+                var vi = new Vector<T>(v[i..]) * b2 + gi * gi * c2;
+                mi = Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(mi), tiny), Vector<T>.Zero, mi);   // see FlushSubnormals
+                vi = Vector.ConditionalSelect(Vector.LessThan(vi, tiny), Vector<T>.Zero, vi);
+                var ui = mi / (Vector.SquareRoot(vi) * inv + eps) * step;
+                if (k.Decoupled != T.Zero) ui = pi * decoupled + ui;
+                mi.CopyTo(nm[i..]);
+                vi.CopyTo(nv[i..]);
+                ui.CopyTo(u[i..]);
+            }
+        }
+        for (; i < g.Length; i++)
+        {
+            var gi = k.Coupled != T.Zero ? p[i] * k.Coupled + g[i] : g[i];
+            nm[i] = Flushed(m[i] * k.Beta1 + gi * (T.One - k.Beta1));
+            nv[i] = Flushed(v[i] * k.Beta2 + gi * gi * (T.One - k.Beta2));
+            var ui = nm[i] / (T.Sqrt(nv[i]) * k.InvCorrection2 + k.Epsilon) * k.StepSize;
+            u[i] = k.Decoupled != T.Zero ? p[i] * k.Decoupled + ui : ui;
+        }
+    }
+
     // TensorPrimitives' generic Exp<T>/Log<T>/Tanh<T> run element by element (measured: 115 ns per float here, 25×
     // slower than the float overload), so float and double go to the vectorized overloads.
 
@@ -108,9 +148,41 @@ static class Simd
         else TensorPrimitives.Tanh(x, y);
     }
 
+    /// <summary>Sets subnormal values (|x| below T's smallest normal number) to zero. For optimizer state that decays
+    /// geometrically (Adam's and RMSProp's moments, momentum): where a weight's gradient stays zero (an MNIST border
+    /// pixel's), the state sinks through the subnormal range, where every operation on it costs the CPU a microcode
+    /// assist. Measured: Adam's step on a 784-128-10 MLP went from 0.25 to 0.45 s per epoch as that happened. The
+    /// values flushed are below 1.2e-38 (float), far below anything that can change a weight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FlushSubnormals<T>(Span<T> x) where T : struct, IFloatingPointIeee754<T>
+    {
+        var i = 0;
+        if (Vectorized<T>())
+            for (var tiny = new Vector<T>(SmallestNormal<T>()); i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x[i..]);
+                Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(v), tiny), Vector<T>.Zero, v).CopyTo(x[i..]);
+            }
+        for (; i < x.Length; i++) x[i] = Flushed(x[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static T Flushed<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Abs(x) < SmallestNormal<T>() ? T.Zero : x;
+
+    /// <summary>The smallest positive normal number of T; below it lie the subnormals, which cost the CPU a microcode
+    /// assist per operation (tens of times slower).</summary>
+    static T SmallestNormal<T>() where T : struct, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? T.CreateTruncating(BitConverter.Int32BitsToSingle(0x0080_0000))
+        : typeof(T) == typeof(double) ? T.CreateTruncating(BitConverter.Int64BitsToDouble(0x0010_0000_0000_0000))
+        : T.Zero;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Same(int a, int b)
     {
         if (a != b) throw new ArgumentException($"Element-wise kernel: spans of {a} and {b} elements; they must be equal.");
     }
 }
+
+/// <summary>The per-step constants of <see cref="Simd.AdamStep"/>.</summary>
+readonly record struct AdamConstants<T>(T Coupled, T Decoupled, T Beta1, T Beta2, T InvCorrection2, T Epsilon, T StepSize)
+    where T : struct, IFloatingPointIeee754<T>;

@@ -197,4 +197,32 @@ public class OptimizerPropertyTests
         Assert.Contains("expected a AdamState", e.Message);
         Assert.Contains("got a SgdState", e.Message);
     }
+
+    [Theory]   // state that decays where the gradient stays 0 must reach 0 without lingering in the slow subnormal range
+    [InlineData("sgd_momentum")]
+    [InlineData("rmsprop_centered_momentum")]
+    [InlineData("adam")]
+    public void Decaying_state_never_holds_subnormal_floats(string name)
+    {
+        var optimizer = WithoutDecay[name];
+        var parameters = new Parameters<float>([Matrix<float>.Build.Dense(3, 37, 0.5f)]);
+        var state = optimizer.Init(parameters);
+        var zero = new Parameters<float>([Matrix<float>.Build.Dense(3, 37)]);
+        var first = new Parameters<float>([Matrix<float>.Build.Dense(3, 37, 1e-3f)]);
+        (_, state) = optimizer.Update(first, state, parameters);
+        for (var step = 0; step < 2000; step++)
+        {
+            (_, state) = optimizer.Update(zero, state, parameters);
+            foreach (var tensor in StateTensors(state))
+                Assert.DoesNotContain(Kernels.Values(tensor), float.IsSubnormal);
+        }
+    }
+
+    static IEnumerable<Matrix<float>> StateTensors(IOptimizerState<float> state) => state switch
+    {
+        SgdState<float> s => s.Momentum?.Tensors ?? [],
+        RmsPropState<float> s => [.. s.SquareAverage.Tensors, .. s.GradientAverage?.Tensors ?? [], .. s.Momentum?.Tensors ?? []],
+        AdamState<float> s => [.. s.M.Tensors, .. s.V.Tensors],
+        _ => throw new ArgumentException(state.ToString()),
+    };
 }
