@@ -6,13 +6,17 @@ namespace Nabla.Bench;
 /// <summary>A quick GFLOP/s table (the BenchmarkDotNet suite measures the same shapes more carefully, slower).</summary>
 static class GemmThroughput
 {
-    /// <summary>The MLP's three products (forward, dW = xᵀ·dy, dx = dy·Wᵀ) and the 1024³ square, as MathNet calls them.</summary>
+    /// <summary>The MLP's three products (forward, dW = xᵀ·dy, dx = dy·Wᵀ), the 1024³ square, and two ragged shapes, as
+    /// MathNet calls them.</summary>
     public static readonly (string Name, int M, int K, int N, bool TransA, bool TransB)[] Shapes =
     [
         ("64×784·784×128 (x·W)", 64, 784, 128, false, false),
         ("784×64·64×128 (xᵀ·dy)", 784, 64, 128, true, false),
         ("64×128·128×784 (dy·Wᵀ)", 64, 128, 784, false, true),
         ("1024×1024·1024×1024", 1024, 1024, 1024, false, false),
+        // Ragged neighbours of the shapes above (no multiple of any block size): they must not fall off a cliff.
+        ("63×785·785×127 (ragged x·W)", 63, 785, 127, false, false),
+        ("1000×1000·1000×1000", 1000, 1000, 1000, false, false),
     ];
 
     public static void Run(IEnumerable<GemmBackend> backends, int threads, double seconds = 0.5)
@@ -21,7 +25,7 @@ static class GemmThroughput
         foreach (var backend in backends)
         {
             Console.WriteLine($"  {backend.Description}");
-            foreach (var s in Shapes) Console.WriteLine($"    {s.Name,-26} {Measure(backend, s, threads, seconds),7:F1}");
+            foreach (var s in Shapes) Console.WriteLine($"    {s.Name,-30} {Measure(backend, s, threads, seconds),7:F1}");
         }
     }
 

@@ -97,6 +97,8 @@ managed = [rates(t, "managed") for t in tables]
 print("managed: " + "   ".join(f"{name} {best(r[i] for r in managed):6.1f}" for i, name in enumerate(shapes)))
 mlp_ok = all(best(r[i] for r in managed) >= 80 for i in range(3))
 print(f"  ≥ 80 on the MLP shapes: {'yes' if mlp_ok else 'NO'}   ≥ 100 at 1024³: {'yes' if best(r[3] for r in managed) >= 100 else 'NO'}")
+print(f"  ragged shapes: 63×785·785×127 {best(r[4] for r in managed):.1f} (÷ 64×784·784×128: {best(r[4] for r in managed) / best(r[0] for r in managed):.2f}), "
+      f"1000³ {best(r[5] for r in managed):.1f} (÷ 1024³: {best(r[5] for r in managed) / best(r[3] for r in managed):.2f})")
 blas = [rates(t, "openblas") for t in tables]
 if all(blas):
     print(f"OpenBLAS backend vs NumPy matmul ({threads} threads, same run)")

@@ -90,7 +90,7 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
     {
         readonly SimdWidth width;
         readonly bool transA, transB, packA, packB;
-        readonly int m, n, k, lda, ldb, ldc, mr, nr, mc, nc, kc, columnBlocks;
+        readonly int m, n, k, lda, ldb, ldc, mr, nr, mc, nc, kc, columnBlocks, rowBlocks;
         readonly T alpha, beta;
         readonly T* a, b, c;
 
@@ -108,16 +108,18 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
             packA = transA || (long)m * k > PackAbove;
             packB = (long)k * n > PackAbove;
             kc = Even(k, KcMax, 1);
-            // Task shapes. Large B (packed): MC × 256 blocks. Packed A with B read in place (dW = xᵀ·dy): 64-row blocks
-            // over all of n, so each block of Aᵀ is packed exactly once. A read in place (x·W, dy·Wᵀ): 64-column
-            // blocks, so even a 64 × 128 output makes two tasks.
+            // Large B (packed): a task is a 256-column block of C over all rows, so each block of B is packed once and
+            // stays in cache while the task sweeps MC-row blocks of A. Packed A with B read in place (dW = xᵀ·dy):
+            // 64-row blocks over all of n, so each block of Aᵀ is packed exactly once. A read in place (x·W, dy·Wᵀ):
+            // 64-column blocks, so even a 64 × 128 output makes two tasks.
             (mc, nc) = packB ? (Even(m, McMax, mr), Even(n, 256 / nr * nr, nr))
                 : packA ? (Even(m, 64, mr), n)
                 : (Even(m, McMax, mr), Even(n, 64 / nr * nr, nr));
             columnBlocks = (n + nc - 1) / nc;
+            rowBlocks = packB ? 1 : (m + mc - 1) / mc;
             // Too little work to be worth a second thread: one task (a size rule, never a core-count rule).
-            Tasks = 2.0 * m * n * k < 2e6 ? 1 : (m + mc - 1) / mc * columnBlocks;
-            if (Tasks == 1) (mc, nc, columnBlocks) = (m, n, 1);
+            Tasks = 2.0 * m * n * k < 2e6 ? 1 : rowBlocks * columnBlocks;
+            if (Tasks == 1) (mc, nc, columnBlocks, rowBlocks) = (packB ? mc : m, n, 1, 1);
         }
 
         // Blocks of at most max (a multiple of unit), evened out so the last block is not a sliver.
@@ -131,9 +133,11 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
         public void RunTask(int task)
         {
-            var (i0, j0) = (task / columnBlocks * mc, task % columnBlocks * nc);
-            var (mCur, nCur) = (Math.Min(mc, m - i0), Math.Min(nc, n - j0));
-            var aBuffer = Buffers<T>.A(packA ? (mCur + mr) * kc : mr * kc);
+            // This task's rows: one MC block, or (packed B) all of them, swept MC rows at a time.
+            var (rowStart, rowEnd) = packB ? (0, m) : (task / columnBlocks * mc, Math.Min(m, (task / columnBlocks + 1) * mc));
+            var j0 = task % columnBlocks * nc;
+            var nCur = Math.Min(nc, n - j0);
+            var aBuffer = Buffers<T>.A(packA ? (mc + mr) * kc : mr * kc);
             var bBuffer = Buffers<T>.B(packB ? (nCur + nr) * kc : 0);
             var offsets = stackalloc nint[8];
             fixed (T* aPack = aBuffer, bPack = bBuffer)
@@ -142,51 +146,62 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
                 {
                     var kCur = Math.Min(kc, k - p0);
                     var first = p0 == 0;
-                    var tailRows = mCur % mr;
-                    if (packA) PackA(aPack, i0, mCur, p0, kCur);
-                    else if (tailRows != 0) PackA(aPack, i0 + mCur - tailRows, tailRows, p0, kCur);   // only the ragged sliver
                     if (packB) PackB(bPack, j0, nCur, p0, kCur);
-                    for (var js = 0; js < nCur; js += nr)
+                    for (var i0 = rowStart; i0 < rowEnd; i0 += mc)
                     {
-                        var columns = Math.Min(nr, nCur - js);
-                        T* bSliver;
-                        nint bStep;
-                        if (packB)
-                        {
-                            bSliver = bPack + (nint)(js / nr) * kCur * nr;
-                            bStep = nr;
-                            for (var jj = 0; jj < nr; jj++) offsets[jj] = jj;
-                        }
-                        else if (transB)
-                        {
-                            bSliver = b + (nint)p0 * ldb + j0 + js;
-                            bStep = ldb;
-                            for (var jj = 0; jj < nr; jj++) offsets[jj] = jj < columns ? jj : 0;   // past the edge: reread column 0
-                        }
-                        else
-                        {
-                            bSliver = b + (nint)(j0 + js) * ldb + p0;
-                            bStep = 1;
-                            for (var jj = 0; jj < nr; jj++) offsets[jj] = jj < columns ? (nint)jj * ldb : 0;
-                        }
-                        for (var @is = 0; @is < mCur; @is += mr)
-                        {
-                            var rows = Math.Min(mr, mCur - @is);
-                            T* aSliver;
-                            nint aStep;
-                            if (packA) { aSliver = aPack + (nint)(@is / mr) * kCur * mr; aStep = mr; }
-                            else if (rows == mr) { aSliver = a + (nint)p0 * lda + i0 + @is; aStep = lda; }
-                            else { aSliver = aPack; aStep = mr; }
-                            var cTile = c + (nint)(j0 + js) * ldc + i0 + @is;
-                            var tile = new GemmTile<T>(kCur, aSliver, aStep, bSliver, bStep, offsets, cTile, ldc, rows, columns,
-                                alpha, first ? beta : T.One, first && beta == T.Zero);
-                            switch (width)
-                            {
-                                case SimdWidth.V512: GemmKernels.Kernel512(tile); break;
-                                case SimdWidth.V256: GemmKernels.Kernel256(tile); break;
-                                default: GemmKernels.KernelScalar(tile); break;
-                            }
-                        }
+                        var mCur = Math.Min(mc, rowEnd - i0);
+                        var tailRows = mCur % mr;
+                        if (packA) PackA(aPack, i0, mCur, p0, kCur);
+                        else if (tailRows != 0) PackA(aPack, i0 + mCur - tailRows, tailRows, p0, kCur);   // only the ragged sliver
+                        Tiles(aPack, bPack, offsets, i0, mCur, j0, nCur, p0, kCur, first);
+                    }
+                }
+            }
+        }
+
+        // Every MR × NR tile of the block C[i0 .. i0 + mCur, j0 .. j0 + nCur] for steps p0 .. p0 + kCur of k.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+        void Tiles(T* aPack, T* bPack, nint* offsets, int i0, int mCur, int j0, int nCur, int p0, int kCur, bool first)
+        {
+            for (var js = 0; js < nCur; js += nr)
+            {
+                var columns = Math.Min(nr, nCur - js);
+                T* bSliver;
+                nint bStep;
+                if (packB)
+                {
+                    bSliver = bPack + (nint)(js / nr) * kCur * nr;
+                    bStep = nr;
+                    for (var jj = 0; jj < nr; jj++) offsets[jj] = jj;
+                }
+                else if (transB)
+                {
+                    bSliver = b + (nint)p0 * ldb + j0 + js;
+                    bStep = ldb;
+                    for (var jj = 0; jj < nr; jj++) offsets[jj] = jj < columns ? jj : 0;   // past the edge: reread column 0
+                }
+                else
+                {
+                    bSliver = b + (nint)(j0 + js) * ldb + p0;
+                    bStep = 1;
+                    for (var jj = 0; jj < nr; jj++) offsets[jj] = jj < columns ? (nint)jj * ldb : 0;
+                }
+                for (var @is = 0; @is < mCur; @is += mr)
+                {
+                    var rows = Math.Min(mr, mCur - @is);
+                    T* aSliver;
+                    nint aStep;
+                    if (packA) { aSliver = aPack + (nint)(@is / mr) * kCur * mr; aStep = mr; }
+                    else if (rows == mr) { aSliver = a + (nint)p0 * lda + i0 + @is; aStep = lda; }
+                    else { aSliver = aPack; aStep = mr; }
+                    var cTile = c + (nint)(j0 + js) * ldc + i0 + @is;
+                    var tile = new GemmTile<T>(kCur, aSliver, aStep, bSliver, bStep, offsets, cTile, ldc, rows, columns,
+                        alpha, first ? beta : T.One, first && beta == T.Zero);
+                    switch (width)
+                    {
+                        case SimdWidth.V512: GemmKernels.Kernel512(tile); break;
+                        case SimdWidth.V256: GemmKernels.Kernel256(tile); break;
+                        default: GemmKernels.KernelScalar(tile); break;
                     }
                 }
             }
@@ -236,6 +251,12 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
             {
                 var sliver = destination + (nint)(s / nr) * kCur * nr;
                 var valid = Math.Min(nr, columns - s);
+                if (!transB && valid == 8 && nr == 8 && typeof(T) == typeof(float) && Avx.IsSupported)
+                {
+                    // Eight contiguous columns of B become eight-wide rows: 8 × 8 transposes in registers.
+                    Transpose8((float*)(b + (nint)(j0 + s) * ldb + p0), ldb, (float*)sliver, nr, kCur);
+                    continue;
+                }
                 for (var jj = 0; jj < nr; jj++)
                 {
                     if (jj >= valid) { for (var p = 0; p < kCur; p++) sliver[p * nr + jj] = T.Zero; continue; }

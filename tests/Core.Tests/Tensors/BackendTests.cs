@@ -42,6 +42,30 @@ public class BackendTests
                     }
     }
 
+    [Fact]   // large enough to pack B (k·n > 256K): several column tasks, MC row blocks, KC steps, ragged edges everywhere
+    public void Large_packed_products_match_a_plain_loop_and_do_not_depend_on_the_thread_count()
+    {
+        var rng = new Rng(5);
+        var (m, n, k) = (200, 530, 520);
+        foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            var (a, lda) = (Random(rng, m * k), transA ? k : m);
+            var (b, ldb) = (Random(rng, k * n), transB ? n : k);
+            var c = Random(rng, m * n);
+            var expected = Reference(transA, transB, m, n, k, 0.5, a, lda, b, ldb, 2.0, c);
+            foreach (var backend in All().Where(b => b is not ManagedGemmBackend { Width: SimdWidth.Scalar }))   // same blocking, slow
+            {
+                var (one, three) = ((float[])c.Clone(), (float[])c.Clone());
+                backend.Gemm(transA, transB, m, n, k, 0.5f, a, lda, b, ldb, 2f, one, m, threads: 1);
+                backend.Gemm(transA, transB, m, n, k, 0.5f, a, lda, b, ldb, 2f, three, m, threads: 3);
+                Assert.Equal(one, three);
+                for (var i = 0; i < c.Length; i++)
+                    Assert.True(Math.Abs(one[i] - expected[i]) <= 1e-5 * (1 + k) * (1 + Math.Abs(expected[i])),
+                        $"{backend.Description}: transA={transA} transB={transB}: C[{i % m},{i / m}] = {one[i]}, expected {expected[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void Double_products_match_a_plain_loop_to_double_precision()
     {
