@@ -56,9 +56,10 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
         _ => (4, 4),
     };
 
-    // Cache blocking. A KC-deep B sliver (NR × KC) stays in L1 while the micro-kernel sweeps the A slivers of an
-    // MC × KC block that stays in L2. 784 (MNIST's width) splits into two even 392-deep blocks: no ragged tail.
-    const int KcMax = 384, McMax = 192;
+    // Cache blocking. A KC-deep B sliver (NR × KC, 16 KB) stays in L1 while the micro-kernel sweeps the A slivers of
+    // an MC × KC block (512 KB) that stays in L2. 784 (MNIST's width) splits into two even 392-deep blocks. Measured
+    // against 384 × 192, alternating runs on one thread: 64×784·784×128 about 10% faster, 1024³ 69 → 73 GFLOP/s.
+    const int KcMax = 512, McMax = 256;
     // Operands at most this many elements are read in place (no packing): at the MLP's sizes a pack costs as much
     // as the product (measured), and the prefetcher follows 8 column streams well.
     const long PackAbove = 256 * 1024;

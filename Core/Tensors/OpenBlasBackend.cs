@@ -79,8 +79,8 @@ public sealed unsafe class OpenBlasBackend : GemmBackend
     }
 
     /// <summary>C cut into column blocks by size alone: a power of two of them, about 4 MFLOP each (at most 16, each at
-    /// least 8 columns wide, at most 4 when A is large so each call keeps OpenBLAS's own blocking efficient); block j is
-    /// op(A)·op(B)[:, block j], one single-threaded OpenBLAS call.</summary>
+    /// least 8 columns wide, and at least 512 wide when A is large); block j is op(A)·op(B)[:, block j], one
+    /// single-threaded OpenBLAS call.</summary>
     sealed class Blocks<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         readonly OpenBlasBackend blas;
@@ -99,7 +99,9 @@ public sealed unsafe class OpenBlasBackend : GemmBackend
             this.a = a;
             this.b = b;
             this.c = c;
-            var blocks = (int)Math.Clamp(Math.Min(2.0 * m * n * k / 4e6, n / 8), 1, (long)m * k > 256 * 1024 ? 4 : 16);
+            // Each call packs all of op(A): when A is large, a block gets at least 512 columns to pay for that.
+            var most = (long)m * k > 256 * 1024 ? Math.Max(1, n / 512) : 16;
+            var blocks = (int)Math.Clamp(Math.Min(2.0 * m * n * k / 4e6, n / 8), 1, most);
             blocks = 1 << BitOperations.Log2((uint)blocks);
             width = (n + blocks - 1) / blocks;
             Count = (n + width - 1) / width;
