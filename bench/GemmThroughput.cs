@@ -19,27 +19,31 @@ static class GemmThroughput
         ("1000×1000·1000×1000", 1000, 1000, 1000, false, false),
     ];
 
-    public static void Run(IEnumerable<GemmBackend> backends, int threads, double seconds = 0.5)
+    /// <summary>Prints the table; <paramref name="shape"/> limits it to one row (an index into <see cref="Shapes"/>).</summary>
+    public static void Run(IEnumerable<GemmBackend> backends, int threads, int? shape = null, double seconds = 0.5)
     {
         Console.WriteLine($"GEMM float32, {threads} thread(s), GFLOP/s (median of repeated runs of ≥ {seconds} s)");
         foreach (var backend in backends)
         {
             Console.WriteLine($"  {backend.Description}");
-            foreach (var s in Shapes) Console.WriteLine($"    {s.Name,-30} {Measure(backend, s, threads, seconds),7:F1}");
+            foreach (var s in shape is { } i ? [Shapes[i]] : Shapes)
+                Console.WriteLine($"    {s.Name,-30} {Measure(backend, s, threads, seconds),7:F1}");
         }
     }
 
     public static double Measure(GemmBackend backend, (string Name, int M, int K, int N, bool TransA, bool TransB) s, int threads, double seconds)
     {
         var rng = new Rng(1);
-        var a = new float[s.M * s.K];
-        var b = new float[s.K * s.N];
-        var c = new float[s.M * s.N];
-        for (var i = 0; i < a.Length; i++) a[i] = (float)rng.Uniform(-1, 1);
-        for (var i = 0; i < b.Length; i++) b[i] = (float)rng.Uniform(-1, 1);
+        // 64-byte aligned operands, as matmul_numpy.py makes them: neither side's figure depends on its allocator.
+        var (a, oa) = Aligned(s.M * s.K);
+        var (b, ob) = Aligned(s.K * s.N);
+        var (c, oc) = Aligned(s.M * s.N);
+        foreach (ref var v in a.AsSpan(oa, s.M * s.K)) v = (float)rng.Uniform(-1, 1);
+        foreach (ref var v in b.AsSpan(ob, s.K * s.N)) v = (float)rng.Uniform(-1, 1);
         var (lda, ldb) = (s.TransA ? s.K : s.M, s.TransB ? s.N : s.K);
-        void Once() => backend.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.M, threads);
-        for (var i = 0; i < 3; i++) Once();
+        void Once() => backend.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a.AsSpan(oa, s.M * s.K), lda, b.AsSpan(ob, s.K * s.N), ldb,
+            0f, c.AsSpan(oc, s.M * s.N), s.M, threads);
+        for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 0.2;) Once();   // warm up, as matmul_numpy.py does
         var rates = new List<double>();
         var total = Stopwatch.StartNew();
         while (total.Elapsed.TotalSeconds < seconds || rates.Count < 5)
@@ -51,5 +55,12 @@ static class GemmThroughput
         }
         rates.Sort();
         return rates[rates.Count / 2];
+    }
+
+    // A pinned array and the offset of its first 64-byte aligned element.
+    static unsafe (float[] Array, int Offset) Aligned(int length)
+    {
+        var array = GC.AllocateUninitializedArray<float>(length + 16, pinned: true);
+        fixed (float* p = array) return (array, (int)((64 - (nint)p % 64) % 64 / sizeof(float)));
     }
 }

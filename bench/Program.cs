@@ -2,14 +2,16 @@ using BenchmarkDotNet.Running;
 using Nabla.Bench;
 
 // dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
+//                                         [--backend B] [--shape I]  … or one backend, one shape (for paired runs)
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
 var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
 switch (args.FirstOrDefault())
 {
-    case "gemm":
-        GemmThroughput.Run(new GemmBackend?[] { Backend.Managed, Backend.OpenBlas }.OfType<GemmBackend>(), threads);
+    case "gemm":   // [--backend NAME] [--shape INDEX]: one backend, one shape
+        var backends = Option(args, "--backend") is { } only ? [Backend.Get(only)] : new GemmBackend?[] { Backend.Managed, Backend.OpenBlas }.OfType<GemmBackend>();
+        GemmThroughput.Run(backends, threads, Option(args, "--shape") is { } shape ? int.Parse(shape) : null);
         break;
     case "train":
         return TrainMnist.Run(args);
