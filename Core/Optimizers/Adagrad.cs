@@ -39,14 +39,11 @@ public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double E
         for (var i = 0; i < gradients.Count; i++)
         {
             var (g, p, a) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.SumOfSquares[i]));
-            (updates[i], sums[i]) = (Kernels.ZerosLike(gradients[i]), Kernels.ZerosLike(gradients[i]));
+            (updates[i], sums[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));   // all written below
             var (u, na) = (Kernels.Values(updates[i]), Kernels.Values(sums[i]));
-            for (var k = 0; k < g.Length; k++)
-            {
-                var gk = g[k] + decay * p[k];
-                na[k] = a[k] + gk * gk;
-                u[k] = rate * gk / (T.Sqrt(na[k]) + eps);
-            }
+            // One SIMD pass per slice; large tensors stream on both cores.
+            Workers.ForChunks(g.Length, (start, count) => Simd.AdagradStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
+                a.AsSpan(start, count), u.AsSpan(start, count), na.AsSpan(start, count), rate, decay, eps));
         }
         return (new Parameters<T>(updates), new AdagradState<T>(s.Count + 1, new Parameters<T>(sums)));
     }

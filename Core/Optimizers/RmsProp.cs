@@ -36,38 +36,24 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
         parameters.RequireSameShapes(gradients, "RmsProp.Update (parameters vs gradients)");
         var rate = T.CreateChecked(-LearningRate.At(s.Count));
         var (rho, eps, mu, decay) = (T.CreateChecked(Rho), T.CreateChecked(Epsilon), T.CreateChecked(Momentum), T.CreateChecked(WeightDecay));
-        var oneMinusRho = T.One - rho;
         var n = gradients.Count;
         var (updates, squares) = (new Matrix<T>[n], new Matrix<T>[n]);
         var means = s.GradientAverage is null ? null : new Matrix<T>[n];
         var buffers = s.Momentum is null ? null : new Matrix<T>[n];
+        var constants = new RmsPropConstants<T>(rho, eps, mu, decay, rate);
         for (var i = 0; i < n; i++)
         {
             var (g, p, v) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.SquareAverage[i]));
-            (updates[i], squares[i]) = (Kernels.ZerosLike(gradients[i]), Kernels.ZerosLike(gradients[i]));
+            (updates[i], squares[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));   // all written below
             var (u, nv) = (Kernels.Values(updates[i]), Kernels.Values(squares[i]));
-            var m = means is null ? null : Kernels.Values(s.GradientAverage![i]);
-            var nm = means is null ? null : Kernels.Values(means[i] = Kernels.ZerosLike(gradients[i]));
-            var b = buffers is null ? null : Kernels.Values(s.Momentum![i]);
-            var nb = buffers is null ? null : Kernels.Values(buffers[i] = Kernels.ZerosLike(gradients[i]));
-            for (var k = 0; k < g.Length; k++)
-            {
-                var gk = g[k] + decay * p[k];
-                nv[k] = rho * v[k] + oneMinusRho * gk * gk;
-                var meanSquare = nv[k];
-                if (nm is not null)
-                {
-                    nm[k] = rho * m![k] + oneMinusRho * gk;
-                    meanSquare -= nm[k] * nm[k];    // the variance of g, not its raw second moment
-                }
-                var step = gk / (T.Sqrt(meanSquare) + eps);
-                if (nb is not null) step = nb[k] = mu * b![k] + step;
-                u[k] = rate * step;
-            }
-            // The averages decay geometrically where g stays 0: keep them out of the slow subnormal range.
-            Simd.FlushSubnormals<T>(nv);
-            if (nm is not null) Simd.FlushSubnormals<T>(nm);
-            if (nb is not null) Simd.FlushSubnormals<T>(nb);
+            var m = means is null ? [] : Kernels.Values(s.GradientAverage![i]);
+            var nm = means is null ? [] : Kernels.Values(means[i] = Kernels.FreshLike(gradients[i]));
+            var b = buffers is null ? [] : Kernels.Values(s.Momentum![i]);
+            var nb = buffers is null ? [] : Kernels.Values(buffers[i] = Kernels.FreshLike(gradients[i]));
+            // One SIMD pass per slice; large tensors stream on both cores.
+            Workers.ForChunks(g.Length, (start, count) => Simd.RmsPropStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
+                v.AsSpan(start, count), Slice(m, start, count), Slice(b, start, count), u.AsSpan(start, count),
+                nv.AsSpan(start, count), Slice(nm, start, count), Slice(nb, start, count), constants));
         }
         return (new Parameters<T>(updates), new RmsPropState<T>(s.Count + 1, new Parameters<T>(squares),
             means is null ? null : new Parameters<T>(means), buffers is null ? null : new Parameters<T>(buffers)));
@@ -75,6 +61,9 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
 
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
         LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<RmsPropState<T>>(state, this).Count));
+
+    // A chunk of an optional buffer (empty when the option is off).
+    static Span<T> Slice<T>(T[] values, int start, int count) => values.Length == 0 ? [] : values.AsSpan(start, count);
 }
 
 /// <summary><see cref="RmsProp"/>'s state: updates made, the running mean square v, the running mean ḡ (Centered only) and

@@ -121,6 +121,88 @@ static class Simd
         }
     }
 
+    /// <summary>One Adagrad step over a slice, in one pass: g' = g + decay·θ; s' = s + g'²; u = rate·g' / (√s' + ε).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void AdagradStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> sums, Span<T> u, Span<T> newSums,
+        T rate, T decay, T epsilon) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(g.Length, p.Length); Same(g.Length, sums.Length); Same(g.Length, u.Length); Same(g.Length, newSums.Length);
+        var i = 0;
+        if (Vectorized<T>())
+            for (Vector<T> r = new(rate), d = new(decay), e = new(epsilon); i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gi = new Vector<T>(g[i..]) + d * new Vector<T>(p[i..]);
+                var si = new Vector<T>(sums[i..]) + gi * gi;
+                si.CopyTo(newSums[i..]);
+                (r * gi / (Vector.SquareRoot(si) + e)).CopyTo(u[i..]);
+            }
+        for (; i < g.Length; i++)
+        {
+            var gi = g[i] + decay * p[i];
+            newSums[i] = sums[i] + gi * gi;
+            u[i] = rate * gi / (T.Sqrt(newSums[i]) + epsilon);
+        }
+    }
+
+    /// <summary>One RMSProp step over a slice, in one pass (<see cref="Nabla.Optimizers.RmsProp"/> has the rule). The
+    /// centered average m and the momentum buffer b are used when their spans are not empty; the stored averages and
+    /// buffer are flushed out of the subnormal range (see <see cref="FlushSubnormals"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void RmsPropStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> v, ReadOnlySpan<T> m, ReadOnlySpan<T> b,
+        Span<T> u, Span<T> nv, Span<T> nm, Span<T> nb, RmsPropConstants<T> k) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(g.Length, p.Length); Same(g.Length, v.Length); Same(g.Length, u.Length); Same(g.Length, nv.Length);
+        var (centered, momentum) = (!nm.IsEmpty, !nb.IsEmpty);
+        if (centered) { Same(g.Length, m.Length); Same(g.Length, nm.Length); }
+        if (momentum) { Same(g.Length, b.Length); Same(g.Length, nb.Length); }
+        var i = 0;
+        if (Vectorized<T>())
+        {
+            Vector<T> rho = new(k.Rho), oneMinusRho = new(T.One - k.Rho), eps = new(k.Epsilon), mu = new(k.Momentum);
+            Vector<T> decay = new(k.Decay), rate = new(k.Rate), tiny = new(SmallestNormal<T>());
+            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gi = new Vector<T>(g[i..]) + decay * new Vector<T>(p[i..]);
+                var vi = rho * new Vector<T>(v[i..]) + oneMinusRho * gi * gi;
+                var meanSquare = vi;
+                Vector.ConditionalSelect(Vector.LessThan(vi, tiny), Vector<T>.Zero, vi).CopyTo(nv[i..]);
+                if (centered)
+                {
+                    var mi = rho * new Vector<T>(m[i..]) + oneMinusRho * gi;
+                    meanSquare -= mi * mi;    // the variance of g, not its raw second moment
+                    Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(mi), tiny), Vector<T>.Zero, mi).CopyTo(nm[i..]);
+                }
+                var step = gi / (Vector.SquareRoot(meanSquare) + eps);
+                if (momentum)
+                {
+                    step = mu * new Vector<T>(b[i..]) + step;
+                    Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(step), tiny), Vector<T>.Zero, step).CopyTo(nb[i..]);
+                }
+                (rate * step).CopyTo(u[i..]);
+            }
+        }
+        for (; i < g.Length; i++)
+        {
+            var gi = g[i] + k.Decay * p[i];
+            var vi = k.Rho * v[i] + (T.One - k.Rho) * gi * gi;
+            var meanSquare = vi;
+            nv[i] = Flushed(vi);
+            if (centered)
+            {
+                var mi = k.Rho * m[i] + (T.One - k.Rho) * gi;
+                meanSquare -= mi * mi;
+                nm[i] = Flushed(mi);
+            }
+            var step = gi / (T.Sqrt(meanSquare) + k.Epsilon);
+            if (momentum)
+            {
+                step = k.Momentum * b[i] + step;
+                nb[i] = Flushed(step);
+            }
+            u[i] = k.Rate * step;
+        }
+    }
+
     // TensorPrimitives' generic Exp<T>/Log<T>/Tanh<T> run element by element (measured: 115 ns per float here, 25×
     // slower than the float overload), so float and double go to the vectorized overloads.
 
@@ -186,3 +268,6 @@ static class Simd
 /// <summary>The per-step constants of <see cref="Simd.AdamStep"/>.</summary>
 readonly record struct AdamConstants<T>(T Coupled, T Decoupled, T Beta1, T Beta2, T InvCorrection2, T Epsilon, T StepSize)
     where T : struct, IFloatingPointIeee754<T>;
+
+/// <summary>The per-step constants of <see cref="Simd.RmsPropStep"/>.</summary>
+readonly record struct RmsPropConstants<T>(T Rho, T Epsilon, T Momentum, T Decay, T Rate) where T : struct, IFloatingPointIeee754<T>;
