@@ -65,18 +65,28 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         return (new Parameters<T>(updates), new SgdState<T>(s.Count + 1, buffers is null ? null : new Parameters<T>(buffers)));
     }
 
-    // Plain SGD, the common case, fused: θ' = θ − lr·(g + λ·θ) in one pass instead of Update's Δ and then θ + Δ.
+    // Fused: θ' = θ − lr·(g + λ·θ) (plain SGD) or the momentum rule, in one pass instead of Update's Δ and then θ + Δ.
     public (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (Momentum != 0)
-        {
-            var (updates, next) = Update(gradients, state, parameters);
-            return (parameters.Add(updates), next);
-        }
         var s = OptimizerState.As<SgdState<T>>(state, this);
         parameters.RequireSameShapes(gradients, "Sgd.Apply (parameters vs gradients)");
         var rate = T.CreateChecked(-LearningRate.At(s.Count));
+        if (s.Momentum is { } momentum)
+        {
+            // Momentum, fused too: θ' and the new buffer b' in one pass.
+            var (mu, decay) = (T.CreateChecked(Momentum), T.CreateChecked(WeightDecay));
+            var (next, buffers) = (new Matrix<T>[gradients.Count], new Matrix<T>[gradients.Count]);
+            for (var i = 0; i < gradients.Count; i++)
+            {
+                (next[i], buffers[i]) = (Kernels.FreshLike(parameters[i]), Kernels.FreshLike(parameters[i]));
+                var (g, p, b) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(momentum[i]));
+                var (nb, r) = (Kernels.Values(buffers[i]), Kernels.Values(next[i]));
+                Workers.ForChunks(g.Length, (start, count) => Simd.SgdMomentumStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
+                    b.AsSpan(start, count), nb.AsSpan(start, count), r.AsSpan(start, count), rate, mu, decay, Nesterov));
+            }
+            return (new Parameters<T>(next), new SgdState<T>(s.Count + 1, new Parameters<T>(buffers)));
+        }
         var shrink = T.One + rate * T.CreateChecked(WeightDecay);   // θ − lr·λ·θ = (1 − lr·λ)·θ
         var result = new Matrix<T>[gradients.Count];
         for (var i = 0; i < gradients.Count; i++)

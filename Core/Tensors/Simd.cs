@@ -121,6 +121,35 @@ static class Simd
         }
     }
 
+    /// <summary>SGD with momentum applied over a slice, in one pass (<see cref="Nabla.Optimizers.Sgd"/> has the rule):
+    /// g' = θ·decay + g; b' = b·μ + g' (flushed out of the subnormal range); d = Nesterov ? b'·μ + g' : b';
+    /// θ' = θ + rate·d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
+    public static void SgdMomentumStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> b, Span<T> nb, Span<T> result,
+        T rate, T mu, T decay, bool nesterov) where T : struct, IFloatingPointIeee754<T>
+    {
+        Same(g.Length, p.Length); Same(g.Length, b.Length); Same(g.Length, nb.Length); Same(g.Length, result.Length);
+        var i = 0;
+        if (Vectorized<T>())
+            for (Vector<T> r = new(rate), m = new(mu), d = new(decay), tiny = new(SmallestNormal<T>()); i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var pi = new Vector<T>(p[i..]);
+                var gi = decay == T.Zero ? new Vector<T>(g[i..]) : pi * d + new Vector<T>(g[i..]);
+                var bi = new Vector<T>(b[i..]) * m + gi;
+                bi = Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(bi), tiny), Vector<T>.Zero, bi);
+                bi.CopyTo(nb[i..]);
+                var di = nesterov ? bi * m + gi : bi;
+                (pi + di * r).CopyTo(result[i..]);
+            }
+        for (; i < g.Length; i++)
+        {
+            var gi = decay == T.Zero ? g[i] : p[i] * decay + g[i];
+            var bi = Flushed(b[i] * mu + gi);
+            nb[i] = bi;
+            result[i] = p[i] + (nesterov ? bi * mu + gi : bi) * rate;
+        }
+    }
+
     /// <summary>One Adagrad step over a slice, in one pass: g' = g + decay·θ; s' = s + g'²; u = rate·g' / (√s' + ε).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void AdagradStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> sums, Span<T> u, Span<T> newSums,
