@@ -76,22 +76,9 @@ public static class Batches
             float* s4 = s + starts[4], s5 = s + starts[5], s6 = s + starts[6], s7 = s + starts[7];
             for (var j = 0; j < done; j += 8)
             {
-                // Rows → interleaved pairs → quads → 128-bit halves: the classic 24-shuffle 8 × 8 transpose.
                 Vector256<float> a0 = Avx.LoadVector256(s0 + j), a1 = Avx.LoadVector256(s1 + j), a2 = Avx.LoadVector256(s2 + j), a3 = Avx.LoadVector256(s3 + j);
                 Vector256<float> a4 = Avx.LoadVector256(s4 + j), a5 = Avx.LoadVector256(s5 + j), a6 = Avx.LoadVector256(s6 + j), a7 = Avx.LoadVector256(s7 + j);
-                Vector256<float> b0 = Avx.UnpackLow(a0, a1), b1 = Avx.UnpackHigh(a0, a1), b2 = Avx.UnpackLow(a2, a3), b3 = Avx.UnpackHigh(a2, a3);
-                Vector256<float> b4 = Avx.UnpackLow(a4, a5), b5 = Avx.UnpackHigh(a4, a5), b6 = Avx.UnpackLow(a6, a7), b7 = Avx.UnpackHigh(a6, a7);
-                Vector256<float> c0 = Avx.Shuffle(b0, b2, 0x44), c1 = Avx.Shuffle(b0, b2, 0xEE), c2 = Avx.Shuffle(b1, b3, 0x44), c3 = Avx.Shuffle(b1, b3, 0xEE);
-                Vector256<float> c4 = Avx.Shuffle(b4, b6, 0x44), c5 = Avx.Shuffle(b4, b6, 0xEE), c6 = Avx.Shuffle(b5, b7, 0x44), c7 = Avx.Shuffle(b5, b7, 0xEE);
-                var column = t + (nint)j * rows + r0;
-                Avx.Store(column, Avx.Permute2x128(c0, c4, 0x20));
-                Avx.Store(column + rows, Avx.Permute2x128(c1, c5, 0x20));
-                Avx.Store(column + 2 * rows, Avx.Permute2x128(c2, c6, 0x20));
-                Avx.Store(column + 3 * rows, Avx.Permute2x128(c3, c7, 0x20));
-                Avx.Store(column + 4 * rows, Avx.Permute2x128(c0, c4, 0x31));
-                Avx.Store(column + 5 * rows, Avx.Permute2x128(c1, c5, 0x31));
-                Avx.Store(column + 6 * rows, Avx.Permute2x128(c2, c6, 0x31));
-                Avx.Store(column + 7 * rows, Avx.Permute2x128(c3, c7, 0x31));
+                Transpose8x8.Store(a0, a1, a2, a3, a4, a5, a6, a7, t + (nint)j * rows + r0, rows);
             }
         }
         return done;
