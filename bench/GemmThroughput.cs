@@ -31,6 +31,19 @@ static class GemmThroughput
         }
     }
 
+    /// <summary>Each ragged shape against its aligned neighbour, measured back to back (alternating, three times),
+    /// so that a slow spell of the machine does not pass for a cliff.</summary>
+    public static void Ragged(GemmBackend backend, int threads)
+    {
+        Console.WriteLine($"ragged ÷ aligned, {backend.Description}, {threads} thread(s), back to back");
+        foreach (var (ragged, aligned) in new[] { (4, 0), (5, 3) })
+        {
+            var ratios = Enumerable.Range(0, 3)
+                .Select(_ => Measure(backend, Shapes[ragged], threads, 0.3) / Measure(backend, Shapes[aligned], threads, 0.3)).ToArray();
+            Console.WriteLine($"  {Shapes[ragged].Name} ÷ {Shapes[aligned].Name}: {string.Join("  ", ratios.Select(r => r.ToString("F2")))}");
+        }
+    }
+
     public static double Measure(GemmBackend backend, (string Name, int M, int K, int N, bool TransA, bool TransB) s, int threads, double seconds)
     {
         var rng = new Rng(1);

@@ -3,6 +3,7 @@ using Nabla.Bench;
 
 // dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
 //                                         [--backend B] [--shape I]  … or one backend, one shape (for paired runs)
+// dotnet run -c Release --project bench -- ragged [--backend B]      ragged GEMM shapes ÷ aligned ones, back to back
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
@@ -12,6 +13,9 @@ switch (args.FirstOrDefault())
     case "gemm":   // [--backend NAME] [--shape INDEX]: one backend, one shape
         var backends = Option(args, "--backend") is { } only ? [Backend.Get(only)] : new GemmBackend?[] { Backend.Managed, Backend.OpenBlas }.OfType<GemmBackend>();
         GemmThroughput.Run(backends, threads, Option(args, "--shape") is { } shape ? int.Parse(shape) : null);
+        break;
+    case "ragged":   // ragged shapes against their aligned neighbours, back to back
+        GemmThroughput.Ragged(Option(args, "--backend") is { } name ? Backend.Get(name) : Backend.Managed, threads);
         break;
     case "train":
         return TrainMnist.Run(args);
