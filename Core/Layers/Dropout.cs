@@ -10,7 +10,8 @@ namespace Nabla.Layers;
 public sealed record Dropout<T>(double Rate) : ILayer<T> where T : struct, IFloatingPointIeee754<T>
 {
     /// <summary>The probability of dropping a unit, in [0, 1).</summary>
-    public double Rate { get; init; } = Hyper.UnitInterval(Rate, nameof(Rate), "Dropout");
+    public double Rate { get; init => field = Hyper.UnitInterval(value, nameof(Rate), "Dropout"); }
+        = Hyper.UnitInterval(Rate, nameof(Rate), "Dropout");
 
     // Inference keeps every unit; returning x itself is safe: nothing in Nabla mutates a matrix it did not allocate.
     public Matrix<T> Forward(Matrix<T> x) => x;

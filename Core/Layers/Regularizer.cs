@@ -17,8 +17,10 @@ public interface IRegularizer
 /// PyTorch's |w|' at 0).</summary>
 public sealed record L1L2(double L1 = 0, double L2 = 0) : IRegularizer
 {
-    public double L1 { get; init; } = Hyper.NonNegative(L1, nameof(L1), nameof(L1L2));
-    public double L2 { get; init; } = Hyper.NonNegative(L2, nameof(L2), nameof(L1L2));
+    public double L1 { get; init => field = Hyper.NonNegative(value, nameof(L1), nameof(L1L2)); }
+        = Hyper.NonNegative(L1, nameof(L1), nameof(L1L2));
+    public double L2 { get; init => field = Hyper.NonNegative(value, nameof(L2), nameof(L1L2)); }
+        = Hyper.NonNegative(L2, nameof(L2), nameof(L1L2));
 
     public double Penalty<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
     {

@@ -10,16 +10,20 @@ namespace Nabla.Optimizers;
 public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double Epsilon = 1e-10, double InitialAccumulatorValue = 0, double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 0.01);
+    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 0.01); }
+        = Hyper.LearningRate(LearningRate, 0.01);
 
     /// <summary>Added to √s (after the square root, as PyTorch does) so a zero accumulator does not divide by zero.</summary>
-    public double Epsilon { get; init; } = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(Adagrad));
+    public double Epsilon { get; init => field = Hyper.Positive(value, nameof(Epsilon), nameof(Adagrad)); }
+        = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(Adagrad));
 
     /// <summary>The accumulator's starting value (Keras uses 0.1, PyTorch 0).</summary>
-    public double InitialAccumulatorValue { get; init; } = Hyper.NonNegative(InitialAccumulatorValue, nameof(InitialAccumulatorValue), nameof(Adagrad));
+    public double InitialAccumulatorValue { get; init => field = Hyper.NonNegative(value, nameof(InitialAccumulatorValue), nameof(Adagrad)); }
+        = Hyper.NonNegative(InitialAccumulatorValue, nameof(InitialAccumulatorValue), nameof(Adagrad));
 
     /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
-    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Adagrad));
+    public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(Adagrad)); }
+        = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Adagrad));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T>
     {

@@ -13,19 +13,24 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
     double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 1e-3).</summary>
-    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 1e-3);
+    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 1e-3); }
+        = Hyper.LearningRate(LearningRate, 1e-3);
 
     /// <summary>β₁ in [0, 1): decay of the first moment m.</summary>
-    public double Beta1 { get; init; } = Hyper.UnitInterval(Beta1, nameof(Beta1), nameof(Adam));
+    public double Beta1 { get; init => field = Hyper.UnitInterval(value, nameof(Beta1), nameof(Adam)); }
+        = Hyper.UnitInterval(Beta1, nameof(Beta1), nameof(Adam));
 
     /// <summary>β₂ in [0, 1): decay of the second moment v.</summary>
-    public double Beta2 { get; init; } = Hyper.UnitInterval(Beta2, nameof(Beta2), nameof(Adam));
+    public double Beta2 { get; init => field = Hyper.UnitInterval(value, nameof(Beta2), nameof(Adam)); }
+        = Hyper.UnitInterval(Beta2, nameof(Beta2), nameof(Adam));
 
     /// <summary>Added after the square root, so a zero second moment does not divide by zero.</summary>
-    public double Epsilon { get; init; } = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(Adam));
+    public double Epsilon { get; init => field = Hyper.Positive(value, nameof(Epsilon), nameof(Adam)); }
+        = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(Adam));
 
     /// <summary>L2 penalty coefficient added to the gradient (PyTorch Adam's coupled weight_decay).</summary>
-    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Adam));
+    public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(Adam)); }
+        = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Adam));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new AdamState<T>(0, parameters.ZerosLike(), parameters.ZerosLike());

@@ -11,19 +11,24 @@ public sealed record AdamW(LearningRateSchedule? LearningRate = null, double Bet
     double WeightDecay = 0.01) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 1e-3).</summary>
-    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 1e-3);
+    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 1e-3); }
+        = Hyper.LearningRate(LearningRate, 1e-3);
 
     /// <summary>β₁ in [0, 1): decay of the first moment m.</summary>
-    public double Beta1 { get; init; } = Hyper.UnitInterval(Beta1, nameof(Beta1), nameof(AdamW));
+    public double Beta1 { get; init => field = Hyper.UnitInterval(value, nameof(Beta1), nameof(AdamW)); }
+        = Hyper.UnitInterval(Beta1, nameof(Beta1), nameof(AdamW));
 
     /// <summary>β₂ in [0, 1): decay of the second moment v.</summary>
-    public double Beta2 { get; init; } = Hyper.UnitInterval(Beta2, nameof(Beta2), nameof(AdamW));
+    public double Beta2 { get; init => field = Hyper.UnitInterval(value, nameof(Beta2), nameof(AdamW)); }
+        = Hyper.UnitInterval(Beta2, nameof(Beta2), nameof(AdamW));
 
     /// <summary>Added after the square root, so a zero second moment does not divide by zero.</summary>
-    public double Epsilon { get; init; } = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(AdamW));
+    public double Epsilon { get; init => field = Hyper.Positive(value, nameof(Epsilon), nameof(AdamW)); }
+        = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(AdamW));
 
     /// <summary>λ: the fraction of θ (times η_t) removed each step, outside the adaptive scaling.</summary>
-    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(AdamW));
+    public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(AdamW)); }
+        = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(AdamW));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new AdamState<T>(0, parameters.ZerosLike(), parameters.ZerosLike());

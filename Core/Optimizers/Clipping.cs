@@ -6,7 +6,8 @@ namespace Nabla.Optimizers;
 /// g' = g · MaxNorm / ‖g‖, else g' = g (Optax's clip_by_global_norm). The direction is kept.</summary>
 public sealed record ClipByGlobalNorm(double MaxNorm) : IOptimizer
 {
-    public double MaxNorm { get; init; } = Hyper.Positive(MaxNorm, nameof(MaxNorm), nameof(ClipByGlobalNorm));
+    public double MaxNorm { get; init => field = Hyper.Positive(value, nameof(MaxNorm), nameof(ClipByGlobalNorm)); }
+        = Hyper.Positive(MaxNorm, nameof(MaxNorm), nameof(ClipByGlobalNorm));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
@@ -23,7 +24,8 @@ public sealed record ClipByGlobalNorm(double MaxNorm) : IOptimizer
 /// <summary>Clips every gradient entry to [−ClipValue, ClipValue] (PyTorch's clip_grad_value_, Keras's clipvalue).</summary>
 public sealed record ClipByValue(double ClipValue) : IOptimizer
 {
-    public double ClipValue { get; init; } = Hyper.Positive(ClipValue, nameof(ClipValue), nameof(ClipByValue));
+    public double ClipValue { get; init => field = Hyper.Positive(value, nameof(ClipValue), nameof(ClipByValue)); }
+        = Hyper.Positive(ClipValue, nameof(ClipValue), nameof(ClipByValue));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 

@@ -52,7 +52,9 @@ static class OptimizerState
     public static long LatestStep(long count) => Math.Max(0, count - 1);
 }
 
-/// <summary>Checks shared by every optimizer's constructor: a bad hyperparameter fails at once, named.</summary>
+/// <summary>Checks shared by every optimizer's constructor: a bad hyperparameter fails at once, named. A property calls
+/// its check twice: in its initializer (construction) and in its init accessor (a <c>with</c> expression, which
+/// bypasses the initializer).</summary>
 public static class Hyper
 {
     /// <summary>Returns <paramref name="value"/>, or throws unless it is finite and ≥ 0.</summary>

@@ -16,7 +16,8 @@ public abstract record LearningRateSchedule
 /// <summary>η_t = LearningRate.</summary>
 public sealed record ConstantSchedule(double LearningRate) : LearningRateSchedule
 {
-    public double LearningRate { get; init; } = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(ConstantSchedule));
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(ConstantSchedule)); }
+        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(ConstantSchedule));
 
     public override double At(long step) => LearningRate;
 
@@ -27,9 +28,12 @@ public sealed record ConstantSchedule(double LearningRate) : LearningRateSchedul
 /// DecaySteps = 1 it is the NNFS book's lr / (1 + decay · t).</summary>
 public sealed record InverseTimeDecay(double LearningRate, double DecayRate, long DecaySteps = 1, bool Staircase = false) : LearningRateSchedule
 {
-    public double LearningRate { get; init; } = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(InverseTimeDecay));
-    public double DecayRate { get; init; } = Hyper.NonNegative(DecayRate, nameof(DecayRate), nameof(InverseTimeDecay));
-    public long DecaySteps { get; init; } = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(InverseTimeDecay));
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(InverseTimeDecay)); }
+        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(InverseTimeDecay));
+    public double DecayRate { get; init => field = Hyper.NonNegative(value, nameof(DecayRate), nameof(InverseTimeDecay)); }
+        = Hyper.NonNegative(DecayRate, nameof(DecayRate), nameof(InverseTimeDecay));
+    public long DecaySteps { get; init => field = Hyper.Positive(value, nameof(DecaySteps), nameof(InverseTimeDecay)); }
+        = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(InverseTimeDecay));
 
     public override double At(long step)
     {
@@ -45,9 +49,12 @@ public sealed record InverseTimeDecay(double LearningRate, double DecayRate, lon
 /// Staircase the exponent is floored).</summary>
 public sealed record ExponentialDecay(double LearningRate, long DecaySteps, double DecayRate, bool Staircase = false) : LearningRateSchedule
 {
-    public double LearningRate { get; init; } = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(ExponentialDecay));
-    public long DecaySteps { get; init; } = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(ExponentialDecay));
-    public double DecayRate { get; init; } = Hyper.Positive(DecayRate, nameof(DecayRate), nameof(ExponentialDecay));
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(ExponentialDecay)); }
+        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(ExponentialDecay));
+    public long DecaySteps { get; init => field = Hyper.Positive(value, nameof(DecaySteps), nameof(ExponentialDecay)); }
+        = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(ExponentialDecay));
+    public double DecayRate { get; init => field = Hyper.Positive(value, nameof(DecayRate), nameof(ExponentialDecay)); }
+        = Hyper.Positive(DecayRate, nameof(DecayRate), nameof(ExponentialDecay));
 
     public override double At(long step)
     {
@@ -59,9 +66,12 @@ public sealed record ExponentialDecay(double LearningRate, long DecaySteps, doub
 /// <summary>Step decay, η_t = LearningRate · Gamma^⌊t / StepSize⌋ (PyTorch's StepLR, counted in updates).</summary>
 public sealed record StepDecay(double LearningRate, long StepSize, double Gamma = 0.1) : LearningRateSchedule
 {
-    public double LearningRate { get; init; } = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(StepDecay));
-    public long StepSize { get; init; } = Hyper.Positive(StepSize, nameof(StepSize), nameof(StepDecay));
-    public double Gamma { get; init; } = Hyper.Positive(Gamma, nameof(Gamma), nameof(StepDecay));
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(StepDecay)); }
+        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(StepDecay));
+    public long StepSize { get; init => field = Hyper.Positive(value, nameof(StepSize), nameof(StepDecay)); }
+        = Hyper.Positive(StepSize, nameof(StepSize), nameof(StepDecay));
+    public double Gamma { get; init => field = Hyper.Positive(value, nameof(Gamma), nameof(StepDecay)); }
+        = Hyper.Positive(Gamma, nameof(Gamma), nameof(StepDecay));
 
     public override double At(long step) => LearningRate * Math.Pow(Gamma, step / StepSize);
 }
@@ -71,11 +81,16 @@ public sealed record StepDecay(double LearningRate, long StepSize, double Gamma 
 /// s = t − WarmupSteps (Keras's CosineDecay; Alpha is the final fraction of the rate).</summary>
 public sealed record CosineDecay(double LearningRate, long DecaySteps, double Alpha = 0, long WarmupSteps = 0) : LearningRateSchedule
 {
-    public double LearningRate { get; init; } = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(CosineDecay));
-    public long DecaySteps { get; init; } = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(CosineDecay));
-    public double Alpha { get; init; } = Alpha is >= 0 and <= 1 ? Alpha
-        : throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, $"{nameof(CosineDecay)}: {nameof(Alpha)} must be in [0, 1], got {Alpha}.");
-    public long WarmupSteps { get; init; } = Hyper.NonNegative(WarmupSteps, nameof(WarmupSteps), nameof(CosineDecay));
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(CosineDecay)); }
+        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(CosineDecay));
+    public long DecaySteps { get; init => field = Hyper.Positive(value, nameof(DecaySteps), nameof(CosineDecay)); }
+        = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(CosineDecay));
+    public double Alpha { get; init => field = CheckAlpha(value); } = CheckAlpha(Alpha);
+    public long WarmupSteps { get; init => field = Hyper.NonNegative(value, nameof(WarmupSteps), nameof(CosineDecay)); }
+        = Hyper.NonNegative(WarmupSteps, nameof(WarmupSteps), nameof(CosineDecay));
+
+    static double CheckAlpha(double alpha) => alpha is >= 0 and <= 1 ? alpha
+        : throw new ArgumentOutOfRangeException(nameof(Alpha), alpha, $"{nameof(CosineDecay)}: {nameof(Alpha)} must be in [0, 1], got {alpha}.");
 
     public override double At(long step)
     {

@@ -12,19 +12,24 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
     double Momentum = 0, bool Centered = false, double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 0.01);
+    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 0.01); }
+        = Hyper.LearningRate(LearningRate, 0.01);
 
     /// <summary>ρ in [0, 1): the decay of the running mean of squared gradients.</summary>
-    public double Rho { get; init; } = Hyper.UnitInterval(Rho, nameof(Rho), nameof(RmsProp));
+    public double Rho { get; init => field = Hyper.UnitInterval(value, nameof(Rho), nameof(RmsProp)); }
+        = Hyper.UnitInterval(Rho, nameof(Rho), nameof(RmsProp));
 
     /// <summary>Added after the square root (as PyTorch does), so a zero mean square does not divide by zero.</summary>
-    public double Epsilon { get; init; } = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(RmsProp));
+    public double Epsilon { get; init => field = Hyper.Positive(value, nameof(Epsilon), nameof(RmsProp)); }
+        = Hyper.Positive(Epsilon, nameof(Epsilon), nameof(RmsProp));
 
     /// <summary>μ in [0, 1) for the momentum buffer (0: none).</summary>
-    public double Momentum { get; init; } = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(RmsProp));
+    public double Momentum { get; init => field = Hyper.UnitInterval(value, nameof(Momentum), nameof(RmsProp)); }
+        = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(RmsProp));
 
     /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
-    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(RmsProp));
+    public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(RmsProp)); }
+        = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(RmsProp));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new RmsPropState<T>(0, parameters.ZerosLike(), Centered ? parameters.ZerosLike() : null, Momentum > 0 ? parameters.ZerosLike() : null);

@@ -5,8 +5,10 @@ namespace Nabla.Optimizers;
 /// <summary>Multiplies by a constant: Δ = Factor·g (Optax's scale). <c>new Chain(new Scale(-lr))</c> is plain SGD.</summary>
 public sealed record Scale(double Factor) : IOptimizer
 {
-    public double Factor { get; init; } = double.IsFinite(Factor) ? Factor
-        : throw new ArgumentOutOfRangeException(nameof(Factor), Factor, $"{nameof(Scale)}: {nameof(Factor)} must be finite, got {Factor}.");
+    public double Factor { get; init => field = CheckFactor(value); } = CheckFactor(Factor);
+
+    static double CheckFactor(double factor) => double.IsFinite(factor) ? factor
+        : throw new ArgumentOutOfRangeException(nameof(Factor), factor, $"{nameof(Scale)}: {nameof(Factor)} must be finite, got {factor}.");
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 

@@ -11,17 +11,20 @@ namespace Nabla.Optimizers;
 public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momentum = 0, bool Nesterov = false, double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init; } = Hyper.LearningRate(LearningRate, 0.01);
+    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 0.01); }
+        = Hyper.LearningRate(LearningRate, 0.01);
 
     /// <summary>μ in [0, 1): the fraction of the previous step kept.</summary>
-    public double Momentum { get; init; } = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(Sgd));
+    public double Momentum { get; init => field = Hyper.UnitInterval(value, nameof(Momentum), nameof(Sgd)); }
+        = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(Sgd));
 
     /// <summary>Nesterov's look-ahead form of momentum (needs Momentum &gt; 0).</summary>
     public bool Nesterov { get; init; } = !Nesterov || Momentum > 0 ? Nesterov
         : throw new ArgumentException($"{nameof(Sgd)}: Nesterov needs Momentum > 0, got Momentum = {Momentum}.", nameof(Nesterov));
 
     /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
-    public double WeightDecay { get; init; } = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Sgd));
+    public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(Sgd)); }
+        = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Sgd));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new SgdState<T>(0, Momentum > 0 ? parameters.ZerosLike() : null);

@@ -24,20 +24,25 @@ public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 0
     public static readonly IReadOnlyList<string> Monitors = ["loss", "accuracy", "val_loss", "val_accuracy"];
 
     /// <summary>The EpochMetrics figure watched, by its Keras name.</summary>
-    public string Monitor { get; init; } = Monitors.Contains(Monitor) ? Monitor
-        : throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor,
-            $"EarlyStopping: Monitor must be one of {string.Join(", ", Monitors)}, got \"{Monitor}\".");
+    public string Monitor { get; init => field = CheckMonitor(value); } = CheckMonitor(Monitor);
 
     /// <summary>Epochs without improvement tolerated before stopping (0: stop at the first).</summary>
-    public int Patience { get; init; } = Patience >= 0 ? Patience
-        : throw new ArgumentOutOfRangeException(nameof(Patience), Patience, $"EarlyStopping: Patience must be ≥ 0, got {Patience}.");
+    public int Patience { get; init => field = AtLeastZero(value, nameof(Patience)); } = AtLeastZero(Patience, nameof(Patience));
 
     /// <summary>The smallest change that counts as an improvement.</summary>
-    public double MinDelta { get; init; } = Optimizers.Hyper.NonNegative(MinDelta, nameof(MinDelta), nameof(EarlyStopping));
+    public double MinDelta { get; init => field = Optimizers.Hyper.NonNegative(value, nameof(MinDelta), nameof(EarlyStopping)); }
+        = Optimizers.Hyper.NonNegative(MinDelta, nameof(MinDelta), nameof(EarlyStopping));
 
     /// <summary>Epochs (from the first) that are not watched: a warm-up that may not improve.</summary>
-    public int StartFromEpoch { get; init; } = StartFromEpoch >= 0 ? StartFromEpoch
-        : throw new ArgumentOutOfRangeException(nameof(StartFromEpoch), StartFromEpoch, $"EarlyStopping: StartFromEpoch must be ≥ 0, got {StartFromEpoch}.");
+    public int StartFromEpoch { get; init => field = AtLeastZero(value, nameof(StartFromEpoch)); } = AtLeastZero(StartFromEpoch, nameof(StartFromEpoch));
+
+    // Each check runs in the initializer (construction) and in the init accessor (a `with` expression).
+    static string CheckMonitor(string monitor) => Monitors.Contains(monitor) ? monitor
+        : throw new ArgumentOutOfRangeException(nameof(Monitor), monitor,
+            $"EarlyStopping: Monitor must be one of {string.Join(", ", Monitors)}, got \"{monitor}\".");
+
+    static int AtLeastZero(int value, string name) =>
+        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"EarlyStopping: {name} must be ≥ 0, got {value}.");
 
     /// <summary>True when larger values of Monitor are better (Max, or Auto on an accuracy).</summary>
     public bool Maximize => Mode == MonitorMode.Max || (Mode == MonitorMode.Auto && Monitor.Contains("accuracy", StringComparison.Ordinal));

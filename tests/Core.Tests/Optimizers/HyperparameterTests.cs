@@ -68,4 +68,43 @@ public class HyperparameterTests
         _ = Layer.Dropout(0);
         _ = Layer.Dropout(0.999);
     }
+
+    public static TheoryData<string, string, string> BadCopies() => new()
+    {
+        { "Adam with Beta1 = 2", "Beta1", "2" },
+        { "AdamW with Epsilon = 0", "Epsilon", "0" },
+        { "Sgd with Momentum = -0.5", "Momentum", "-0.5" },
+        { "RmsProp with Rho = 1", "Rho", "1" },
+        { "Adagrad with WeightDecay = -1", "WeightDecay", "-1" },
+        { "CosineDecay with Alpha = 2", "Alpha", "2" },
+        { "Scale with Factor = NaN", "Factor", "NaN" },
+        { "ClipByValue with ClipValue = 0", "ClipValue", "0" },
+        { "L1L2 with L1 = -1", "L1", "-1" },
+        { "EarlyStopping with Patience = -1", "Patience", "-1" },
+        { "EarlyStopping with Monitor = val_acc", "Monitor", "\"val_acc\"" },
+    };
+
+    static object Copy(string what) => what switch
+    {
+        "Adam with Beta1 = 2" => new Adam() with { Beta1 = 2 },
+        "AdamW with Epsilon = 0" => new AdamW() with { Epsilon = 0 },
+        "Sgd with Momentum = -0.5" => new Sgd(0.1) with { Momentum = -0.5 },
+        "RmsProp with Rho = 1" => new RmsProp() with { Rho = 1 },
+        "Adagrad with WeightDecay = -1" => new Adagrad() with { WeightDecay = -1 },
+        "CosineDecay with Alpha = 2" => new CosineDecay(0.1, DecaySteps: 10) with { Alpha = 2 },
+        "Scale with Factor = NaN" => new Scale(-0.1) with { Factor = double.NaN },
+        "ClipByValue with ClipValue = 0" => new ClipByValue(1) with { ClipValue = 0 },
+        "L1L2 with L1 = -1" => new L1L2(L2: 1e-4) with { L1 = -1 },
+        "EarlyStopping with Patience = -1" => new EarlyStopping() with { Patience = -1 },
+        "EarlyStopping with Monitor = val_acc" => new EarlyStopping() with { Monitor = "val_acc" },
+        _ => throw new NotSupportedException(what),
+    };
+
+    [Theory, MemberData(nameof(BadCopies))]   // a `with` expression bypasses the initializers: the init accessors check too
+    public void A_bad_value_given_with_a_with_expression_fails_the_same_way(string what, string parameter, string value)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => Copy(what));
+        Assert.Contains(parameter, e.Message);
+        Assert.Contains($"got {value}", e.Message);
+    }
 }
