@@ -23,7 +23,8 @@ static class Workers
     /// <summary>Runs body(0) … body(tasks − 1), on up to <paramref name="threads"/> threads (the caller's included).</summary>
     public static void Run(int tasks, int threads, Action<int> body)
     {
-        var workers = Math.Min(tasks, threads);
+        // More threads than cores would only take turns (and spin against each other): the cores cap it.
+        var workers = Math.Min(tasks, Math.Min(threads, Environment.ProcessorCount));
         if (workers <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (var t = 0; t < tasks; t++) body(t);
