@@ -15,16 +15,25 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         = Hyper.LearningRate(LearningRate, 0.01);
 
     /// <summary>μ in [0, 1): the fraction of the previous step kept.</summary>
-    public double Momentum { get; init => field = Hyper.UnitInterval(value, nameof(Momentum), nameof(Sgd)); }
-        = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(Sgd));
+    public double Momentum
+    {
+        get;
+        init
+        {
+            field = Hyper.UnitInterval(value, nameof(Momentum), nameof(Sgd));
+            CheckNesterov(Nesterov, field);   // `with { Momentum = 0 }` on a Nesterov SGD
+        }
+    } = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(Sgd));
 
     /// <summary>Nesterov's look-ahead form of momentum (needs Momentum &gt; 0).</summary>
-    public bool Nesterov { get; init; } = !Nesterov || Momentum > 0 ? Nesterov
-        : throw new ArgumentException($"{nameof(Sgd)}: Nesterov needs Momentum > 0, got Momentum = {Momentum}.", nameof(Nesterov));
+    public bool Nesterov { get; init => field = CheckNesterov(value, Momentum); } = CheckNesterov(Nesterov, Momentum);
 
     /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
     public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(Sgd)); }
         = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Sgd));
+
+    static bool CheckNesterov(bool nesterov, double momentum) => !nesterov || momentum > 0 ? nesterov
+        : throw new ArgumentException($"{nameof(Sgd)}: Nesterov needs Momentum > 0, got Momentum = {momentum}.", nameof(Nesterov));
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new SgdState<T>(0, Momentum > 0 ? parameters.ZerosLike() : null);

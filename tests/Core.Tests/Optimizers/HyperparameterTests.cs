@@ -82,6 +82,8 @@ public class HyperparameterTests
         { "L1L2 with L1 = -1", "L1", "-1" },
         { "EarlyStopping with Patience = -1", "Patience", "-1" },
         { "EarlyStopping with Monitor = val_acc", "Monitor", "\"val_acc\"" },
+        { "Sgd with Nesterov = true", "Nesterov", "Momentum = 0" },
+        { "Nesterov Sgd with Momentum = 0", "Nesterov", "Momentum = 0" },
     };
 
     static object Copy(string what) => what switch
@@ -97,6 +99,8 @@ public class HyperparameterTests
         "L1L2 with L1 = -1" => new L1L2(L2: 1e-4) with { L1 = -1 },
         "EarlyStopping with Patience = -1" => new EarlyStopping() with { Patience = -1 },
         "EarlyStopping with Monitor = val_acc" => new EarlyStopping() with { Monitor = "val_acc" },
+        "Sgd with Nesterov = true" => new Sgd(0.1) with { Nesterov = true },
+        "Nesterov Sgd with Momentum = 0" => new Sgd(0.1, Momentum: 0.9, Nesterov: true) with { Momentum = 0 },
         _ => throw new NotSupportedException(what),
     };
 
