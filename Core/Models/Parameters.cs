@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Models;
@@ -39,18 +40,21 @@ public sealed record Parameters<T>(ImmutableArray<Matrix<T>> Tensors) where T : 
     /// <summary>A fresh tensor list from f(tensor) per tensor.</summary>
     public Parameters<T> Map(Func<Matrix<T>, Matrix<T>> f) => new(Tensors.Select(f));
 
-    /// <summary>√(Σ θ²) over every scalar of every tensor.</summary>
+    /// <summary>√(Σ θ²) over every scalar of every tensor, summed in double.</summary>
     public double GlobalNorm()
     {
         var sum = 0.0;
-        foreach (var t in Tensors)
-            foreach (var v in Kernels.Values(t))
-            {
-                var d = double.CreateChecked(v);
-                sum += d * d;
-            }
+        foreach (var t in Tensors) sum += Simd.SumOfSquares<T>(Kernels.Values(t));
         return Math.Sqrt(sum);
     }
+
+    /// <summary>Every tensor times <paramref name="factor"/>, into fresh tensors (recycled inside Fit).</summary>
+    public Parameters<T> Scaled(T factor) => Map(t =>
+    {
+        var scaled = Kernels.FreshLike(t);
+        TensorPrimitives.Multiply<T>(Kernels.Values(t), factor, Kernels.Values(scaled));
+        return scaled;
+    });
 
     /// <summary>Throws unless <paramref name="other"/> has as many tensors, each of the same shape.</summary>
     public void RequireSameShapes(Parameters<T> other, string who)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Nabla.Models;
 
 namespace Nabla.Optimizers;
@@ -16,8 +17,7 @@ public sealed record ClipByGlobalNorm(double MaxNorm) : IOptimizer
     {
         var norm = gradients.GlobalNorm();
         if (norm <= MaxNorm) return (gradients, state);   // unchanged: passing the same tensors on is pure, nothing mutates them
-        var factor = T.CreateChecked(MaxNorm / norm);
-        return (gradients.Map(g => g * factor), state);
+        return (gradients.Scaled(T.CreateChecked(MaxNorm / norm)), state);
     }
 }
 
@@ -35,9 +35,8 @@ public sealed record ClipByValue(double ClipValue) : IOptimizer
         var (high, low) = (T.CreateChecked(ClipValue), T.CreateChecked(-ClipValue));
         return (gradients.Map(g =>
         {
-            var clipped = Kernels.ZerosLike(g);
-            var (source, target) = (Kernels.Values(g), Kernels.Values(clipped));
-            for (var k = 0; k < source.Length; k++) target[k] = T.Clamp(source[k], low, high);
+            var clipped = Kernels.FreshLike(g);   // every element written
+            TensorPrimitives.Clamp<T>(Kernels.Values(g), low, high, Kernels.Values(clipped));
             return clipped;
         }), state);
     }

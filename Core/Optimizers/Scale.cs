@@ -15,7 +15,6 @@ public sealed record Scale(double Factor) : IOptimizer
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
-        var factor = T.CreateChecked(Factor);
-        return (gradients.Map(g => g * factor), state);
+        return (gradients.Scaled(T.CreateChecked(Factor)), state);
     }
 }

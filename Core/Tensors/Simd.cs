@@ -259,6 +259,32 @@ static class Simd
         else TensorPrimitives.Tanh(x, y);
     }
 
+    /// <summary>Σ x², accumulated in double whatever T is (float sums of many squares lose digits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double SumOfSquares<T>(ReadOnlySpan<T> x) where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double)) return TensorPrimitives.SumOfSquares(MemoryMarshal.Cast<T, double>(x));
+        var i = 0;
+        var sum = 0.0;
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+        {
+            var floats = MemoryMarshal.Cast<T, float>(x);
+            var acc = Vector<double>.Zero;
+            for (; i <= floats.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(floats[i..]), out var low, out var high);
+                acc += low * low + high * high;
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; i < x.Length; i++)
+        {
+            var d = double.CreateChecked(x[i]);
+            sum += d * d;
+        }
+        return sum;
+    }
+
     /// <summary>Sets subnormal values (|x| below T's smallest normal number) to zero. For optimizer state that decays
     /// geometrically (Adam's and RMSProp's moments, momentum): where a weight's gradient stays zero (an MNIST border
     /// pixel's), the state sinks through the subnormal range, where every operation on it costs the CPU a microcode
