@@ -17,7 +17,7 @@ public sealed record HostOptions(string? Script, IReadOnlyList<string> ScriptArg
           --seed N       the run's seed, the script's Seed global (default 0)
           --out DIR      the run folder (default runs/<script name>/<yyyyMMdd-HHmmss>)
           --no-cache     compile the script even if a cached build exists, and do not store one
-          --threads N    threads for matrix kernels (default: all cores); results do not depend on it
+          --threads N    threads for matrix kernels (default and most: all cores); results do not depend on it
           --backend B    matrix-product backend: managed (Nabla's own SIMD GEMM) or openblas (the system's
                          OpenBLAS); default: openblas when installed, else managed
           --help         this text; after the script path, the script's own arguments

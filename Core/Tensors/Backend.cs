@@ -28,7 +28,8 @@ public static class Backend
     /// <summary>The backend products use now (a <see cref="Using"/> scope's, else the process-wide one).</summary>
     public static GemmBackend Current => scope.Value.Backend ?? (chosen ??= Default());
 
-    /// <summary>Threads a product may use (default: $NABLA_THREADS or the processor count). Results do not depend on it.</summary>
+    /// <summary>Threads a product may use (default: $NABLA_THREADS or the processor count; more than the processor count
+    /// run as that many). Results do not depend on it.</summary>
     public static int Threads
     {
         get => scope.Value.Threads ?? threads;
