@@ -21,7 +21,8 @@ python_with() { # the first python3 that imports numpy and torch
   done
   return 1
 }
-if ! PY=$(python_with); then
+# NumPy and PyTorch for the peers, and the pthread OpenBLAS that Nabla's openblas backend loads (and NumPy then uses).
+if ! PY=$(python_with) || ! ldconfig -p | grep -q 'libopenblas.so.0'; then
   echo "== installing python3-numpy python3-torch libopenblas0-pthread (Debian packages)"
   SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
   $SUDO apt-get update -qq
