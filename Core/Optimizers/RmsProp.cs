@@ -57,8 +57,8 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
             var nb = buffers is null ? [] : Kernels.Values(buffers[i] = Kernels.FreshLike(gradients[i]));
             // One SIMD pass per slice; large tensors stream on both cores.
             Workers.ForChunks(g.Length, (start, count) => Simd.RmsPropStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
-                v.AsSpan(start, count), Slice(m, start, count), Slice(b, start, count), u.AsSpan(start, count),
-                nv.AsSpan(start, count), Slice(nm, start, count), Slice(nb, start, count), constants));
+                v.AsSpan(start, count), Workers.Chunk(m, start, count), Workers.Chunk(b, start, count), u.AsSpan(start, count),
+                nv.AsSpan(start, count), Workers.Chunk(nm, start, count), Workers.Chunk(nb, start, count), constants));
         }
         return (new Parameters<T>(updates), new RmsPropState<T>(s.Count + 1, new Parameters<T>(squares),
             means is null ? null : new Parameters<T>(means), buffers is null ? null : new Parameters<T>(buffers)));
@@ -66,9 +66,6 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
 
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
         LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<RmsPropState<T>>(state, this).Count));
-
-    // A chunk of an optional buffer (empty when the option is off).
-    static Span<T> Slice<T>(T[] values, int start, int count) => values.Length == 0 ? [] : values.AsSpan(start, count);
 }
 
 /// <summary><see cref="RmsProp"/>'s state: updates made, the running mean square v, the running mean ḡ (Centered only) and

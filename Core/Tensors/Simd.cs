@@ -83,7 +83,7 @@ static class Simd
 
     /// <summary>One Adam step over a slice, in one pass (PyTorch's rule; <see cref="Nabla.Optimizers.Adam"/> has the
     /// symbols): g' = g + coupled·θ; m' = β₁·m + (1 − β₁)·g'; v' = β₂·v + (1 − β₂)·g'²;
-    /// u = stepSize · m' / (√v' · invCorrection2 + ε) + decoupled·θ. Subnormal m' and v' are stored as 0.</summary>
+    /// u = stepSize · m' / (√v' · invCorrection2 + ε) + decoupled·θ. Subnormal m' and v' are stored as 0 (see Flushed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void AdamStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> m, ReadOnlySpan<T> v,
         Span<T> u, Span<T> nm, Span<T> nv, AdamConstants<T> k) where T : struct, IFloatingPointIeee754<T>
@@ -102,8 +102,8 @@ static class Simd
                 if (k.Coupled != T.Zero) gi = pi * coupled + gi;
                 var mi = new Vector<T>(m[i..]) * b1 + gi * c1;
                 var vi = new Vector<T>(v[i..]) * b2 + gi * gi * c2;
-                mi = Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(mi), tiny), Vector<T>.Zero, mi);   // see FlushSubnormals
-                vi = Vector.ConditionalSelect(Vector.LessThan(vi, tiny), Vector<T>.Zero, vi);
+                mi = Flushed(mi, tiny);
+                vi = Flushed(vi, tiny);
                 var ui = mi / (Vector.SquareRoot(vi) * inv + eps) * step;
                 if (k.Decoupled != T.Zero) ui = pi * decoupled + ui;
                 mi.CopyTo(nm[i..]);
@@ -121,32 +121,43 @@ static class Simd
         }
     }
 
-    /// <summary>SGD with momentum applied over a slice, in one pass (<see cref="Nabla.Optimizers.Sgd"/> has the rule):
-    /// g' = θ·decay + g; b' = b·μ + g' (flushed out of the subnormal range); d = Nesterov ? b'·μ + g' : b';
-    /// θ' = θ + rate·d.</summary>
+    /// <summary>One SGD step over a slice, in one pass (<see cref="Nabla.Optimizers.Sgd"/> has the rule):
+    /// g' = θ·decay + g; with momentum (b and nb not empty) b' = b·μ + g' (flushed out of the subnormal range) and
+    /// d = Nesterov ? b'·μ + g' : b', else d = g'; result = rate·d (the update Δ), or θ + rate·d when
+    /// <paramref name="apply"/> (the new parameters).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
-    public static void SgdMomentumStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> b, Span<T> nb, Span<T> result,
-        T rate, T mu, T decay, bool nesterov) where T : struct, IFloatingPointIeee754<T>
+    public static void SgdStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> b, Span<T> nb, Span<T> result,
+        T rate, T mu, T decay, bool nesterov, bool apply) where T : struct, IFloatingPointIeee754<T>
     {
-        Same(g.Length, p.Length); Same(g.Length, b.Length); Same(g.Length, nb.Length); Same(g.Length, result.Length);
+        Same(g.Length, p.Length); Same(g.Length, result.Length);
+        var momentum = !nb.IsEmpty;
+        if (momentum) { Same(g.Length, b.Length); Same(g.Length, nb.Length); }
         var i = 0;
         if (Vectorized<T>())
             for (Vector<T> r = new(rate), m = new(mu), d = new(decay), tiny = new(SmallestNormal<T>()); i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var pi = new Vector<T>(p[i..]);
-                var gi = decay == T.Zero ? new Vector<T>(g[i..]) : pi * d + new Vector<T>(g[i..]);
-                var bi = new Vector<T>(b[i..]) * m + gi;
-                bi = Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(bi), tiny), Vector<T>.Zero, bi);
-                bi.CopyTo(nb[i..]);
-                var di = nesterov ? bi * m + gi : bi;
-                (pi + di * r).CopyTo(result[i..]);
+                var gi = new Vector<T>(g[i..]);
+                if (decay != T.Zero) gi = new Vector<T>(p[i..]) * d + gi;
+                var di = gi;
+                if (momentum)
+                {
+                    var bi = Flushed(new Vector<T>(b[i..]) * m + gi, tiny);
+                    bi.CopyTo(nb[i..]);
+                    di = nesterov ? bi * m + gi : bi;
+                }
+                (apply ? new Vector<T>(p[i..]) + di * r : di * r).CopyTo(result[i..]);
             }
         for (; i < g.Length; i++)
         {
             var gi = decay == T.Zero ? g[i] : p[i] * decay + g[i];
-            var bi = Flushed(b[i] * mu + gi);
-            nb[i] = bi;
-            result[i] = p[i] + (nesterov ? bi * mu + gi : bi) * rate;
+            var di = gi;
+            if (momentum)
+            {
+                var bi = Flushed(b[i] * mu + gi);
+                nb[i] = bi;
+                di = nesterov ? bi * mu + gi : bi;
+            }
+            result[i] = apply ? p[i] + di * rate : di * rate;
         }
     }
 
@@ -175,7 +186,7 @@ static class Simd
 
     /// <summary>One RMSProp step over a slice, in one pass (<see cref="Nabla.Optimizers.RmsProp"/> has the rule). The
     /// centered average m and the momentum buffer b are used when their spans are not empty; the stored averages and
-    /// buffer are flushed out of the subnormal range (see <see cref="FlushSubnormals"/>).</summary>
+    /// buffer are flushed out of the subnormal range (see Flushed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)
     public static void RmsPropStep<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> v, ReadOnlySpan<T> m, ReadOnlySpan<T> b,
         Span<T> u, Span<T> nv, Span<T> nm, Span<T> nb, RmsPropConstants<T> k) where T : struct, IFloatingPointIeee754<T>
@@ -194,18 +205,18 @@ static class Simd
                 var gi = new Vector<T>(g[i..]) + decay * new Vector<T>(p[i..]);
                 var vi = rho * new Vector<T>(v[i..]) + oneMinusRho * gi * gi;
                 var meanSquare = vi;
-                Vector.ConditionalSelect(Vector.LessThan(vi, tiny), Vector<T>.Zero, vi).CopyTo(nv[i..]);
+                Flushed(vi, tiny).CopyTo(nv[i..]);
                 if (centered)
                 {
                     var mi = rho * new Vector<T>(m[i..]) + oneMinusRho * gi;
                     meanSquare -= mi * mi;    // the variance of g, not its raw second moment
-                    Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(mi), tiny), Vector<T>.Zero, mi).CopyTo(nm[i..]);
+                    Flushed(mi, tiny).CopyTo(nm[i..]);
                 }
                 var step = gi / (Vector.SquareRoot(meanSquare) + eps);
                 if (momentum)
                 {
                     step = mu * new Vector<T>(b[i..]) + step;
-                    Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(step), tiny), Vector<T>.Zero, step).CopyTo(nb[i..]);
+                    Flushed(step, tiny).CopyTo(nb[i..]);
                 }
                 (rate * step).CopyTo(u[i..]);
             }
@@ -285,26 +296,17 @@ static class Simd
         return sum;
     }
 
-    /// <summary>Sets subnormal values (|x| below T's smallest normal number) to zero. For optimizer state that decays
-    /// geometrically (Adam's and RMSProp's moments, momentum): where a weight's gradient stays zero (an MNIST border
-    /// pixel's), the state sinks through the subnormal range, where every operation on it costs the CPU a microcode
-    /// assist. Measured: Adam's step on a 784-128-10 MLP went from 0.25 to 0.45 s per epoch as that happened. The
-    /// values flushed are below 1.2e-38 (float), far below anything that can change a weight.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FlushSubnormals<T>(Span<T> x) where T : struct, IFloatingPointIeee754<T>
-    {
-        var i = 0;
-        if (Vectorized<T>())
-            for (var tiny = new Vector<T>(SmallestNormal<T>()); i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var v = new Vector<T>(x[i..]);
-                Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(v), tiny), Vector<T>.Zero, v).CopyTo(x[i..]);
-            }
-        for (; i < x.Length; i++) x[i] = Flushed(x[i]);
-    }
-
+    // Subnormal values (|x| below T's smallest normal number) become 0. For optimizer state that decays geometrically
+    // (momentum, Adam's and RMSProp's averages): where a weight's gradient stays zero (an MNIST border pixel's), the
+    // state sinks through the subnormal range, where every operation on it costs the CPU a microcode assist, and the
+    // step slows down epoch after epoch. The values flushed are below 1.2e-38 (float), far below anything that can
+    // change a weight.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static T Flushed<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Abs(x) < SmallestNormal<T>() ? T.Zero : x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector<T> Flushed<T>(Vector<T> x, Vector<T> smallestNormal) where T : struct, IFloatingPointIeee754<T> =>
+        Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), smallestNormal), Vector<T>.Zero, x);
 
     /// <summary>The smallest positive normal number of T; below it lie the subnormals, which cost the CPU a microcode
     /// assist per operation (tens of times slower).</summary>

@@ -60,6 +60,10 @@ static class Workers
         Run((length + chunk - 1) / chunk, Backend.Threads, c => body(c * chunk, Math.Min(chunk, length - c * chunk)));
     }
 
+    /// <summary>Chunk [start, start + count) of <paramref name="values"/> for a <see cref="ForChunks"/> body; empty when
+    /// <paramref name="values"/> is (an optional buffer, such as momentum, that is off).</summary>
+    public static Span<T> Chunk<T>(T[] values, int start, int count) => values.Length == 0 ? [] : values.AsSpan(start, count);
+
     // Claims and runs unclaimed tasks until none is left (the caller and every started helper do this).
     static void Claim()
     {
