@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Optimizers;
 
@@ -22,8 +23,8 @@ public sealed record Dropout<T>(double Rate) : ILayer<T> where T : struct, IFloa
     {
         if (Rate == 0) return new(x, x);
         var keep = T.CreateChecked(1 / (1 - Rate));
-        var mask = Kernels.ZerosLike(x);
-        var y = Kernels.ZerosLike(x);
+        var mask = Kernels.FreshLike(x);   // both written in full below
+        var y = Kernels.FreshLike(x);
         var (xs, ms, ys) = (Kernels.Values(x), Kernels.Values(mask), Kernels.Values(y));
         for (var i = 0; i < xs.Length; i++)
         {
@@ -40,7 +41,9 @@ public sealed record Dropout<T>(double Rate) : ILayer<T> where T : struct, IFloa
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
         if (trace.Saved is not { } mask) return new(NoGradient<T>.Instance, dy);
         Shape.RequireSame(this, "mask", mask, "input", trace.Input);
-        return new(NoGradient<T>.Instance, dy.PointwiseMultiply(mask));
+        var dx = Kernels.FreshLike(dy);
+        TensorPrimitives.Multiply<T>(Kernels.Values(dy), Kernels.Values(mask), Kernels.Values(dx));
+        return new(NoGradient<T>.Instance, dx);
     }
 
     public override string ToString() => $"Dropout({Rate})";

@@ -9,8 +9,10 @@ namespace Nabla.Optimizers;
 /// </summary>
 public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
 {
-    public IOptimizer[] Transforms { get; init; } =
-        Transforms is { Length: > 0 } && Transforms.All(t => t is not null) ? [.. Transforms]
+    public IOptimizer[] Transforms { get; init => field = Checked(value); } = Checked(Transforms);
+
+    static IOptimizer[] Checked(IOptimizer[]? transforms) =>
+        transforms is { Length: > 0 } && transforms.All(t => t is not null) ? [.. transforms]
             : throw new ArgumentException("Chain needs at least one transform, and none may be null: " +
                 "a chain of nothing would apply the raw gradient as the update (ascent).", nameof(Transforms));
 
@@ -18,17 +20,28 @@ public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
         new ChainState<T>([.. Transforms.Select(t => t.Init(parameters))]);
 
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Run(gradients, state, parameters, apply: false);
+
+    // The last transform applies its own output, so one that fuses the step (SGD) keeps doing so inside a chain.
+    public (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Run(gradients, state, parameters, apply: true);
+
+    (Parameters<T>, IOptimizerState<T>) Run<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters, bool apply)
         where T : struct, IFloatingPointIeee754<T>
     {
         var states = States(state);
         var next = ImmutableArray.CreateBuilder<IOptimizerState<T>>(Transforms.Length);
-        var updates = gradients;
+        var result = gradients;
         for (var i = 0; i < Transforms.Length; i++)
         {
-            (updates, var s) = Transforms[i].Update(updates, states[i], parameters);
+            (result, var s) = apply && i == Transforms.Length - 1
+                ? Transforms[i].Apply(result, states[i], parameters)
+                : Transforms[i].Update(result, states[i], parameters);
             next.Add(s);
         }
-        return (updates, new ChainState<T>(next.MoveToImmutable()));
+        return (result, new ChainState<T>(next.MoveToImmutable()));
     }
 
     /// <summary>The learning rate of the first transform that has one.</summary>

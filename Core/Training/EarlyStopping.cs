@@ -27,22 +27,20 @@ public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 0
     public string Monitor { get; init => field = CheckMonitor(value); } = CheckMonitor(Monitor);
 
     /// <summary>Epochs without improvement tolerated before stopping (0: stop at the first).</summary>
-    public int Patience { get; init => field = AtLeastZero(value, nameof(Patience)); } = AtLeastZero(Patience, nameof(Patience));
+    public int Patience { get; init => field = (int)Optimizers.Hyper.NonNegative(value, nameof(Patience), nameof(EarlyStopping)); }
+        = (int)Optimizers.Hyper.NonNegative(Patience, nameof(Patience), nameof(EarlyStopping));
 
     /// <summary>The smallest change that counts as an improvement.</summary>
     public double MinDelta { get; init => field = Optimizers.Hyper.NonNegative(value, nameof(MinDelta), nameof(EarlyStopping)); }
         = Optimizers.Hyper.NonNegative(MinDelta, nameof(MinDelta), nameof(EarlyStopping));
 
     /// <summary>Epochs (from the first) that are not watched: a warm-up that may not improve.</summary>
-    public int StartFromEpoch { get; init => field = AtLeastZero(value, nameof(StartFromEpoch)); } = AtLeastZero(StartFromEpoch, nameof(StartFromEpoch));
+    public int StartFromEpoch { get; init => field = (int)Optimizers.Hyper.NonNegative(value, nameof(StartFromEpoch), nameof(EarlyStopping)); }
+        = (int)Optimizers.Hyper.NonNegative(StartFromEpoch, nameof(StartFromEpoch), nameof(EarlyStopping));
 
-    // Each check runs in the initializer (construction) and in the init accessor (a `with` expression).
     static string CheckMonitor(string monitor) => Monitors.Contains(monitor) ? monitor
         : throw new ArgumentOutOfRangeException(nameof(Monitor), monitor,
             $"EarlyStopping: Monitor must be one of {string.Join(", ", Monitors)}, got \"{monitor}\".");
-
-    static int AtLeastZero(int value, string name) =>
-        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"EarlyStopping: {name} must be ≥ 0, got {value}.");
 
     /// <summary>True when larger values of Monitor are better (Max, or Auto on an accuracy).</summary>
     public bool Maximize => Mode == MonitorMode.Max || (Mode == MonitorMode.Auto && Monitor.Contains("accuracy", StringComparison.Ordinal));

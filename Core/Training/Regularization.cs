@@ -23,7 +23,9 @@ public static class Regularization
         foreach (var (index, regularizer, tensor) in regularized)
         {
             penalty += regularizer.Penalty(tensor);
-            tensors[index] = tensors[index] + regularizer.Gradient(tensor);   // a fresh sum: the backward's tensor is not touched
+            var sum = Kernels.FreshLike(tensor);   // a fresh sum (recycled inside Fit): the backward's tensor is not touched
+            tensors[index].Add(regularizer.Gradient(tensor), sum);
+            tensors[index] = sum;
         }
         return (penalty, new Parameters<T>(tensors));
     }

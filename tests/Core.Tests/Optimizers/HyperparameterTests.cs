@@ -111,4 +111,11 @@ public class HyperparameterTests
         Assert.Contains(parameter, e.Message);
         Assert.Contains($"got {value}", e.Message);
     }
+
+    [Fact]
+    public void A_chain_emptied_with_a_with_expression_fails_like_an_empty_one()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Chain(new Sgd(0.1)) with { Transforms = [] });
+        Assert.Contains("Chain needs at least one transform", e.Message);
+    }
 }
