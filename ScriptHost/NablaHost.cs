@@ -71,7 +71,7 @@ public static class NablaHost
         var compileSeconds = clock.Elapsed.TotalSeconds;
         if (cancellation.IsCancellationRequested) return Cancelled;   // Ctrl+C while compiling: nothing ran, nothing to keep
 
-        if (scriptArgs.Has("help") && compiled.Arguments.All(a => a.Name != "help"))
+        if (scriptArgs.Given.ContainsKey("help") && compiled.Arguments.All(a => a.Name != "help"))
         {
             console.Output.WriteLine($"usage: nabla [host options] {script}" +
                 string.Concat(compiled.Arguments.Select(a => $" [{a.Usage}]")) + (compiled.DynamicArguments ? " [...]" : ""));
@@ -105,7 +105,7 @@ public static class NablaHost
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            console.Error.WriteLine($"nabla: cannot create the run folder {options.Out}: {e.Message}");
+            console.Error.WriteLine($"nabla: cannot create the run folder{(options.Out is null ? "" : $" {options.Out}")}: {e.Message}");
             return 1;
         }
 
@@ -116,7 +116,7 @@ public static class NablaHost
         var (status, code, error) = await RunScriptAsync(compiled, globals, [run, display, new CancelAtNextBatch(cancellation)], run, console, cancellation);
         display.Dispose();
         if (status == "completed" && compiled.DynamicArguments
-            && scriptArgs.UnknownNames(scriptArgs.Used.Keys) is { Count: > 0 } unread)
+            && scriptArgs.UnknownNames(scriptArgs.Read) is { Count: > 0 } unread)
         {
             // Names built at run time cannot be checked before the run; say so at least at the end.
             var message = ScriptArguments.DescribeUnknown(script, unread, scriptArgs.Used.Select(p => new ArgumentInfo(p.Key, p.Value)).ToArray());

@@ -19,6 +19,7 @@ public sealed class RunFolder : IFitObserver
     readonly SortedDictionary<string, string> _datasets = new(StringComparer.Ordinal);
     readonly DateTimeOffset _start = DateTimeOffset.Now;
     readonly RunInfo _info;
+    readonly List<(string Source, string Sha256)> _sources = [];   // hashed once, when copied: the code that ran
     int _fits;
     EpochMetrics? _last;
 
@@ -37,16 +38,17 @@ public sealed class RunFolder : IFitObserver
         var path = folder ?? Unique(System.IO.Path.Combine("runs", System.IO.Path.GetFileNameWithoutExtension(info.Script),
             DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(path);
+        var run = new RunFolder(path, info);
         var main = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(info.Script))!;
         foreach (var source in info.Sources)
         {
+            run._sources.Add((HostPaths.Display(source), Data.Checksums.Sha256(source)));
             var relative = System.IO.Path.GetRelativePath(main, source);
             var target = System.IO.Path.Combine(path, relative.StartsWith("..", StringComparison.Ordinal) ? System.IO.Path.GetFileName(source) : relative);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
             File.Copy(source, target, overwrite: true);
         }
         File.WriteAllText(System.IO.Path.Combine(path, "metrics.jsonl"), "");
-        var run = new RunFolder(path, info);
         run.WriteManifest("running", null, null);
         return run;
     }
@@ -92,7 +94,7 @@ public sealed class RunFolder : IFitObserver
                 json.WriteStartObject();
                 json.WriteString("script", HostPaths.Display(_info.Script));
                 json.WriteStartObject("sources");
-                foreach (var source in _info.Sources) json.WriteString(HostPaths.Display(source), Data.Checksums.Sha256(source));
+                foreach (var (source, sha256) in _sources) json.WriteString(source, sha256);
                 json.WriteEndObject();
                 json.WriteStartArray("command_line");
                 foreach (var arg in _info.CommandLine) json.WriteStringValue(arg);

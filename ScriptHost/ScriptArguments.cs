@@ -11,6 +11,7 @@ public sealed class ScriptArguments
 {
     readonly Dictionary<string, string?> _given;
     readonly Dictionary<string, string> _used = [];
+    readonly HashSet<string> _read = [];
 
     ScriptArguments(Dictionary<string, string?> given) => _given = given;
 
@@ -40,8 +41,15 @@ public sealed class ScriptArguments
     /// <summary>The values the script read, by name, defaults included (for run.json).</summary>
     public IReadOnlyDictionary<string, string> Used => _used;
 
+    /// <summary>Every name the script asked about, through <see cref="Get{T}"/> or <see cref="Has"/>.</summary>
+    public IReadOnlyCollection<string> Read => _read;
+
     /// <summary>True when --<paramref name="name"/> was given.</summary>
-    public bool Has(string name) => _given.ContainsKey(name);
+    public bool Has(string name)
+    {
+        _read.Add(name);
+        return _given.ContainsKey(name);
+    }
 
     /// <summary>--<paramref name="name"/> converted to <typeparamref name="T"/>, or <paramref name="defaultValue"/> when
     /// not given. A bare <c>--name</c> means true for a bool.</summary>
@@ -57,6 +65,7 @@ public sealed class ScriptArguments
             throw new ScriptArgumentException(
                 $"--{name} {text}: expected {Describe(typeof(T))}, like the default {Format(defaultValue)}.");
         _used[name] = Format(value);
+        _read.Add(name);
         return value;
     }
 

@@ -44,8 +44,9 @@ public sealed class ScriptCache(string directory)
                 var fields = line.Split('\t');
                 switch (fields[0])
                 {
+                    case "source" or "reference" or "argument" when fields.Length != 3: return null;   // not ours: a miss
                     case "source" or "reference":
-                        if (!File.Exists(fields[2]) || Sha256(fields[2]) != fields[1]) return null;
+                        if (!File.Exists(fields[2]) || Data.Checksums.Sha256(fields[2]) != fields[1]) return null;
                         (fields[0] == "source" ? sources : references).Add(fields[2]);
                         break;
                     case "argument": arguments.Add(new ArgumentInfo(fields[1], fields[2])); break;
@@ -55,7 +56,7 @@ public sealed class ScriptCache(string directory)
             }
             return new CompiledScript(File.ReadAllBytes(assemblyPath), sources, references, arguments, dynamic);
         }
-        catch (IOException) { return null; }   // a half-written or vanished entry is a miss, never an error
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }   // a half-written, vanished or unreadable entry is a miss, never an error
     }
 
     /// <summary>Stores <paramref name="script"/>; files are written aside and moved in, so a concurrent run never reads half an entry.</summary>
@@ -64,9 +65,10 @@ public sealed class ScriptCache(string directory)
         var entry = EntryFolder(scriptPath);
         System.IO.Directory.CreateDirectory(entry);
         var manifest = new StringBuilder().Append(Format).Append('\n');
-        foreach (var source in script.Sources) manifest.Append($"source\t{Sha256(source)}\t{source}\n");
-        foreach (var reference in script.References) manifest.Append($"reference\t{Sha256(reference)}\t{reference}\n");
-        foreach (var argument in script.Arguments) manifest.Append($"argument\t{argument.Name}\t{argument.Default}\n");
+        foreach (var source in script.Sources) manifest.Append($"source\t{Data.Checksums.Sha256(source)}\t{source}\n");
+        foreach (var reference in script.References) manifest.Append($"reference\t{Data.Checksums.Sha256(reference)}\t{reference}\n");
+        foreach (var argument in script.Arguments)   // one line per record: a default written over lines is kept on one
+            manifest.Append($"argument\t{argument.Name}\t{argument.Default.ReplaceLineEndings(" ").Replace('\t', ' ')}\n");
         if (script.DynamicArguments) manifest.Append("dynamic-arguments\n");
         var suffix = $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         File.WriteAllBytes(Path.Combine(entry, "script.dll" + suffix), script.Assembly);
@@ -96,10 +98,4 @@ public sealed class ScriptCache(string directory)
         typeof(Layers.Layer).Assembly.ManifestModule.ModuleVersionId,
         typeof(MathNet.Numerics.LinearAlgebra.Matrix<>).Assembly.ManifestModule.ModuleVersionId,
         Environment.Version);
-
-    static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

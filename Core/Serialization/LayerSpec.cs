@@ -27,22 +27,31 @@ public static class LayerSpec
     /// <summary>A layer from its description, with zero parameters (the weights are loaded next).</summary>
     public static ILayer<T> Build<T>(JsonObject spec, string path) where T : struct, IFloatingPointIeee754<T>
     {
-        var type = spec["type"]?.GetValue<string>();
+        string? type = null;
         int Int(string key) => spec[key]?.GetValue<int>() ?? throw Missing(key);
         double Double(string key) => spec[key]?.GetValue<double>() ?? throw Missing(key);
         Exception Missing(string key) => new Data.DataFormatException(path, $"architecture layer \"{type}\"", $"a \"{key}\" field", spec.ToJsonString());
-        return type switch
+        try
         {
-            "dense" => new Dense<T>(Kernels.Zeros<T>(Int("inputs"), Int("outputs")), Kernels.Zeros<T>(1, Int("outputs"))),
-            "relu" => new Relu<T>(),
-            "leaky_relu" => new LeakyRelu<T>(Double("alpha")),
-            "sigmoid" => new Sigmoid<T>(),
-            "tanh" => new Tanh<T>(),
-            "softmax" => new Softmax<T>(),
-            "log_softmax" => new LogSoftmax<T>(),
-            "linear" => new Linear<T>(),
-            "dropout" => new Dropout<T>(Double("rate")),
-            _ => throw new Data.DataFormatException(path, "architecture", "a known layer type (dense, relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, linear, dropout)", $"\"{type}\""),
-        };
+            type = spec["type"]?.GetValue<string>();
+            return type switch
+            {
+                "dense" => new Dense<T>(Kernels.Zeros<T>(Int("inputs"), Int("outputs")), Kernels.Zeros<T>(1, Int("outputs"))),
+                "relu" => new Relu<T>(),
+                "leaky_relu" => new LeakyRelu<T>(Double("alpha")),
+                "sigmoid" => new Sigmoid<T>(),
+                "tanh" => new Tanh<T>(),
+                "softmax" => new Softmax<T>(),
+                "log_softmax" => new LogSoftmax<T>(),
+                "linear" => new Linear<T>(),
+                "dropout" => new Dropout<T>(Double("rate")),
+                _ => throw new Data.DataFormatException(path, "architecture", "a known layer type (dense, relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, linear, dropout)", $"\"{type}\""),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // A field of the wrong kind ("784", 784.5) or out of range (a negative size, a dropout rate of 1.5).
+            throw new Data.DataFormatException(path, $"architecture layer {spec.ToJsonString()}", "fields a layer can be built from", e.Message);
+        }
     }
 }

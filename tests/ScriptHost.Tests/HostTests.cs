@@ -144,6 +144,15 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     }
 
     [Fact]
+    public async Task A_flag_a_dynamic_script_asks_about_with_Has_counts_as_read()
+    {
+        var script = folder.Write("args-has.csx", "var name = string.Concat(\"fa\", \"st\");\nLog(Args.Has(name) ? \"fast\" : \"slow\");\n");
+        var run = await Run(script, "--fast");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("fast", run.Output.Trim());
+    }
+
+    [Fact]
     public async Task A_script_argument_of_the_wrong_type_names_the_argument_and_the_script_line()
     {
         var script = folder.Write("args-type.csx", "var epochs = Arg(\"epochs\", 5);\n");

@@ -91,6 +91,21 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("LoadWeights", Assert.Throws<DataFormatException>(() => ModelFile.Load<float>(weightsOnly)).Message);
     }
 
+    [Theory]   // a hand-edited or foreign architecture entry names the file and the layer, never a raw exception
+    [InlineData("""{"type": "dense", "inputs": "784", "outputs": 10}""")]
+    [InlineData("""{"type": "dense", "inputs": 784.5, "outputs": 10}""")]
+    [InlineData("""{"type": "dense", "inputs": -1, "outputs": 10}""")]
+    [InlineData("""{"type": "dropout", "rate": 1.5}""")]
+    [InlineData("""{"type": 5}""")]
+    public void A_bad_layer_entry_in_the_architecture_is_a_data_format_error(string layer)
+    {
+        var path = PathFor("bad-architecture.safetensors");
+        SafeTensors.Write(path, [], new Dictionary<string, string> { ["nabla.architecture"] = $$"""{"layers": [{{layer}}]}""" }, doublePrecision: false);
+        var e = Assert.Throws<DataFormatException>(() => ModelFile.Load<float>(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("architecture layer", e.Message);
+    }
+
     sealed record Doubler : ILayer<float>
     {
         public Matrix<float> Forward(Matrix<float> x) => x * 2f;
