@@ -55,25 +55,21 @@ public sealed unsafe class OpenBlasBackend : GemmBackend
     public override string Description => description;
 
     public override void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
-        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads)
-    {
-        CheckSizes<float>(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            var blocks = new Blocks<float>(this, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            Workers.Run(blocks.Count, threads, blocks.Run);
-        }
-    }
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads) =>
+        Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
 
     public override void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
-        ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc, int threads)
+        ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc, int threads) =>
+        Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+
+    void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckSizes<double>(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        CheckSizes<T>(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
-        fixed (double* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            var blocks = new Blocks<double>(this, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            var blocks = new Blocks<T>(this, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             Workers.Run(blocks.Count, threads, blocks.Run);
         }
     }
