@@ -54,10 +54,7 @@ public static class ScriptCompiler
             .WithLanguageVersion(LanguageVersion());
         var script = CSharpScript.Create(File.ReadAllText(fullPath), options, typeof(ScriptGlobals));
         var compilation = script.GetCompilation();
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-        if (errors.Length > 0) throw new CompileErrorException(errors.Select(Format).ToArray());
-
-        using var assembly = new MemoryStream();
+        using var assembly = new MemoryStream();   // Emit reports every compile error (GetDiagnostics first would compile twice)
         var emitted = compilation.Emit(assembly, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
         if (!emitted.Success)
             throw new CompileErrorException(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Format).ToArray());
