@@ -31,16 +31,27 @@ static class GemmThroughput
         }
     }
 
-    /// <summary>Each ragged shape against its aligned neighbour, measured back to back (alternating, three times),
-    /// so that a slow spell of the machine does not pass for a cliff.</summary>
+    /// <summary>Ragged shapes against their aligned neighbours, measured back to back (alternating, three times), so
+    /// that a slow spell of the machine does not pass for a cliff: the two ragged shapes of <see cref="Shapes"/>, then
+    /// one ragged dimension of the forward product at a time.</summary>
     public static void Ragged(GemmBackend backend, int threads)
     {
-        Console.WriteLine($"ragged ÷ aligned, {backend.Description}, {threads} thread(s), back to back");
-        foreach (var (ragged, aligned) in new[] { (4, 0), (5, 3) })
+        static (string, int, int, int, bool, bool) Product(int m, int k, int n) => ($"{m}×{k}·{k}×{n}", m, k, n, false, false);
+        var pairs = new[]
+        {
+            (Shapes[4], Shapes[0]), (Shapes[5], Shapes[3]),
+            (Product(63, 784, 128), Product(64, 784, 128)),   // rows
+            (Product(33, 784, 128), Product(32, 784, 128)),   // a row past a 32-row pass
+            (Product(33, 784, 128), Product(64, 784, 128)),
+            (Product(64, 785, 128), Product(64, 784, 128)),   // depth
+            (Product(64, 784, 127), Product(64, 784, 128)),   // columns
+        };
+        Console.WriteLine($"ragged ÷ aligned GFLOP/s, {backend.Description}, {threads} thread(s), back to back");
+        foreach (var (ragged, aligned) in pairs)
         {
             var ratios = Enumerable.Range(0, 3)
-                .Select(_ => Measure(backend, Shapes[ragged], threads, 0.3) / Measure(backend, Shapes[aligned], threads, 0.3)).ToArray();
-            Console.WriteLine($"  {Shapes[ragged].Name} ÷ {Shapes[aligned].Name}: {string.Join("  ", ratios.Select(r => r.ToString("F2")))}");
+                .Select(_ => Measure(backend, ragged, threads, 0.3) / Measure(backend, aligned, threads, 0.3)).ToArray();
+            Console.WriteLine($"  {ragged.Item1} ÷ {aligned.Item1}: {string.Join("  ", ratios.Select(r => r.ToString("F2")))}");
         }
     }
 

@@ -4,6 +4,7 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
 //                                         [--backend B] [--shape I]  … or one backend, one shape (for paired runs)
 // dotnet run -c Release --project bench -- ragged [--backend B]      ragged GEMM shapes ÷ aligned ones, back to back
+// dotnet run -c Release --project bench -- profile [--optimizer O]   µs per phase of a training step (sgd, adam, …)
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
@@ -22,7 +23,7 @@ switch (args.FirstOrDefault())
     case "profile":   // time per phase of a training step
         if (Option(args, "--backend") is { } b) Backend.Use(b);
         Backend.Threads = threads;
-        StepProfile.Run();
+        StepProfile.Run(Option(args, "--optimizer") ?? "sgd");
         break;
     case "has":   // exit code 0 when the named backend is available here
         try { Backend.Get(args.ElementAtOrDefault(1) ?? ""); return 0; }

@@ -6,12 +6,24 @@ namespace Nabla.Bench;
 /// (microseconds per step). For finding the next thing to speed up, not for comparisons.</summary>
 static class StepProfile
 {
-    public static void Run(int steps = 3000, int warmup = 500)
+    /// <summary>The optimizers <c>profile --optimizer</c> takes.</summary>
+    public static readonly IReadOnlyDictionary<string, IOptimizer> Optimizers = new Dictionary<string, IOptimizer>
     {
+        ["sgd"] = new Sgd(0.1),
+        ["momentum"] = new Sgd(0.1, Momentum: 0.9),
+        ["adam"] = new Adam(),
+        ["rmsprop"] = new RmsProp(),
+        ["adagrad"] = new Adagrad(),
+    };
+
+    public static void Run(string optimizerName = "sgd", int steps = 3000, int warmup = 500)
+    {
+        if (!Optimizers.TryGetValue(optimizerName, out var optimizer))
+            throw new ArgumentException($"profile --optimizer {optimizerName}: one of {string.Join(", ", Optimizers.Keys)}.");
         var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 20000);
         var rng = Rng.Seeded(1);
         var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
-        var state = TrainState<float>.Create(model, new Sgd(0.1), 1);
+        var state = TrainState<float>.Create(model, optimizer, 1);
         var loss = Loss.SoftmaxCrossEntropy;
         var clocks = new Dictionary<string, Stopwatch>();
         T Time<T>(string name, Func<T> f)
@@ -43,6 +55,6 @@ static class StepProfile
         }
         var total = clocks.Values.Sum(c => c.Elapsed.TotalMicroseconds);
         foreach (var (name, c) in clocks) Console.WriteLine($"{name,-10} {c.Elapsed.TotalMicroseconds / steps,8:F1} µs/step");
-        Console.WriteLine($"{"total",-10} {total / steps,8:F1} µs/step  ({Backend.Description})");
+        Console.WriteLine($"{"total",-10} {total / steps,8:F1} µs/step  ({optimizer}; {Backend.Description})");
     }
 }
