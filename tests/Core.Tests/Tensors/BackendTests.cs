@@ -12,12 +12,12 @@ public class BackendTests
         if (Backend.OpenBlas is { } openBlas) yield return openBlas;
     }
 
-    // Shapes around the tile edges (MR 32/16/4, NR 8/6/4), KC blocks (384), MC blocks (192), MNIST's 784, and the
-    // one-element and empty-k cases.
+    // Shapes around the tile edges (MR 32/16/4, NR 8/6/4), KC blocks (512), MC blocks (256), MNIST's 784, a ragged A
+    // packed once for all tasks over two KC blocks (65 × 600), and the one-element and empty-k cases.
     static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 7, 3), (5, 1, 9), (31, 9, 17), (33, 13, 40), (64, 10, 128), (64, 128, 784), (200, 70, 400),
-        (97, 131, 385), (7, 5, 0),
+        (97, 131, 385), (65, 20, 600), (7, 5, 0),
     ];
 
     [Fact]
