@@ -9,7 +9,11 @@ public static class ConfusionMatrixText
     public static string Format(int[,] counts, IReadOnlyList<string>? names = null)
     {
         var n = counts.GetLength(0);
-        var labels = names ?? Enumerable.Range(0, n).Select(i => i.ToString()).ToArray();
+        if (n == 0 || counts.GetLength(1) != n)
+            throw new ArgumentException($"ConfusionMatrixText: counts must be a square table of at least 1 class, got {n}×{counts.GetLength(1)}.", nameof(counts));
+        if (names is not null && names.Count != n)
+            throw new ArgumentException($"ConfusionMatrixText: {names.Count} class names for {n} classes.", nameof(names));
+        var labels = names ?? Enumerable.Range(0, n).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var width = Math.Max(labels.Max(l => l.Length), counts.Cast<int>().Max().ToString().Length) + 1;
         var text = new StringBuilder();
         text.Append("actual \\ predicted".PadRight(Math.Max(width, 19)));

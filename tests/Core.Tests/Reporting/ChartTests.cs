@@ -52,4 +52,12 @@ public class ChartTests
         Assert.Contains("66.7%", text);
         Assert.Contains("dog", text);
     }
+
+    [Fact]
+    public void A_confusion_matrix_with_the_wrong_number_of_names_or_not_square_is_refused_clearly()
+    {
+        Assert.Contains("3 class names for 2 classes", Assert.Throws<ArgumentException>(() => ConfusionMatrixText.Format(new int[2, 2], ["a", "b", "c"])).Message);
+        Assert.Contains("square table", Assert.Throws<ArgumentException>(() => ConfusionMatrixText.Format(new int[2, 3])).Message);
+        Assert.Contains("square table", Assert.Throws<ArgumentException>(() => ConfusionMatrixText.Format(new int[0, 0])).Message);
+    }
 }
