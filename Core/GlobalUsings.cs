@@ -1,2 +1,3 @@
 global using System.Numerics;
+global using Nabla.Compute;
 global using Nabla.Tensors;

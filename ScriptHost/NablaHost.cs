@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Nabla.Data;
+using Nabla.Compute;
 using Nabla.Tensors;
 using Nabla.Training;
 

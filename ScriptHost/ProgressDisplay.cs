@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nabla.Compute;
 using Nabla.Tensors;
 using Nabla.Training;
 using Spectre.Console;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Nabla.Compute;
 using Nabla.Tensors;
 using Nabla.Training;
 

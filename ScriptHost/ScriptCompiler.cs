@@ -31,7 +31,7 @@ public static class ScriptCompiler
     [
         "System", "System.Linq", "System.IO", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
         "MathNet.Numerics.LinearAlgebra",
-        "Nabla.Tensors", "Nabla.Layers", "Nabla.Losses", "Nabla.Models", "Nabla.Optimizers", "Nabla.Training", "Nabla.Data",
+        "Nabla.Compute", "Nabla.Tensors", "Nabla.Diagnostics", "Nabla.Layers", "Nabla.Losses", "Nabla.Models", "Nabla.Optimizers", "Nabla.Training", "Nabla.Data",
         "Nabla.Serialization", "Nabla.Reporting",
         "Nabla.Layers.Layer",
     ];

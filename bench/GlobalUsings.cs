@@ -3,5 +3,7 @@ global using Nabla.Layers;
 global using Nabla.Losses;
 global using Nabla.Models;
 global using Nabla.Optimizers;
+global using Nabla.Compute;
+global using Nabla.Diagnostics;
 global using Nabla.Tensors;
 global using Nabla.Training;

@@ -48,6 +48,8 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
 
     public IReadOnlyList<Matrix<T>> Parameters => [Weights, Bias];
 
+    public IReadOnlyList<string> ParameterNames => ["weight", "bias"];
+
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Weights = parameters[0], Bias = parameters[1] };
 
     public int OutputSize(int inputSize)

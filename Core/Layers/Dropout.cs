@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Optimizers;
 
 namespace Nabla.Layers;
 

@@ -22,6 +22,10 @@ public interface ILayer<T> where T : struct, IFloatingPointIeee754<T>
     /// <summary>The trainable tensors in a fixed order; empty for activations.</summary>
     IReadOnlyList<Matrix<T>> Parameters => [];
 
+    /// <summary>The name of each tensor of <see cref="Parameters"/>, as PyTorch's module names it ("weight", "bias");
+    /// a model prefixes the layer's index ("0.weight"). Default: "param0", "param1", ….</summary>
+    IReadOnlyList<string> ParameterNames => [.. Enumerable.Range(0, Parameters.Count).Select(i => $"param{i}")];
+
     /// <summary>The same layer with new parameter tensors (same order and shapes as <see cref="Parameters"/>).</summary>
     ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this;
 

@@ -9,34 +9,7 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
     public Matrix<T> Forward(Matrix<T> x) => Of(x);
 
     /// <summary>Row-wise log-softmax of <paramref name="x"/> into a fresh matrix (log-sum-exp with the max shift).</summary>
-    public static Matrix<T> Of(Matrix<T> x)
-    {
-        var (rows, columns) = (x.RowCount, x.ColumnCount);
-        var xs = Kernels.Values(x);
-        using var scratch = new Scratch<T>(2 * rows);
-        var max = scratch.Span[..rows];
-        var sum = scratch.Span[rows..];
-        Softmax<T>.RowMax(xs, rows, columns, max);
-        sum.Clear();
-        var y = Kernels.FreshLike(x);
-        var ys = Kernels.Values(y);
-        // Column by column (contiguous), vectorized over the rows; y's columns hold e^(x − m) until the last pass.
-        for (var j = 0; j < columns; j++)
-        {
-            var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
-            Simd.Exp<T>(column, column);
-            TensorPrimitives.Add(sum, column, sum);
-        }
-        Simd.Log<T>(sum, sum);
-        for (var j = 0; j < columns; j++)
-        {
-            var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
-            TensorPrimitives.Subtract(column, sum, column);
-        }
-        return y;
-    }
+    public static Matrix<T> Of(Matrix<T> x) => Activations.LogSoftmax(x);
 
     // y = x − logΣe^x  ⇒  dx_ij = dy_ij − e^(y_ij) · Σ_k dy_ik
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Optimizers;
 
 namespace Nabla.Layers;
 

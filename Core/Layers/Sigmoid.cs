@@ -5,22 +5,10 @@ namespace Nabla.Layers;
 /// <summary>Logistic sigmoid, element-wise: y = 1 / (1 + e^(−x)). Any shape in, same shape out.</summary>
 public sealed record Sigmoid<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x)
-    {
-        var y = Kernels.FreshLike(x);
-        var xs = Kernels.Values(x);
-        var ys = Kernels.Values(y);
-        for (var i = 0; i < xs.Length; i++) ys[i] = Of(xs[i]);
-        return y;
-    }
+    public Matrix<T> Forward(Matrix<T> x) => Activations.Sigmoid(x);
 
     /// <summary>σ(x) without overflow: e^(−x) is only taken for x ≥ 0, e^x for x &lt; 0.</summary>
-    public static T Of(T x)
-    {
-        if (x >= T.Zero) return T.One / (T.One + T.Exp(-x));
-        var e = T.Exp(x);
-        return e / (T.One + e);
-    }
+    public static T Of(T x) => Activations.Sigmoid(x);
 
     // y = σ(x)  ⇒  dx = dy · y · (1 − y)
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)

@@ -11,38 +11,7 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
     public Matrix<T> Forward(Matrix<T> x) => Of(x);
 
     /// <summary>Row-wise softmax of <paramref name="x"/> into a fresh matrix.</summary>
-    public static Matrix<T> Of(Matrix<T> x)
-    {
-        var (rows, columns) = (x.RowCount, x.ColumnCount);
-        var y = Kernels.FreshLike(x);
-        var xs = Kernels.Values(x);
-        var ys = Kernels.Values(y);
-        using var scratch = new Scratch<T>(2 * rows);
-        var max = scratch.Span[..rows];
-        var sum = scratch.Span[rows..];
-        RowMax(xs, rows, columns, max);
-        sum.Clear();
-        // Column by column (storage is column-major), each a vector operation over all rows at once.
-        for (var j = 0; j < columns; j++)
-        {
-            var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
-            Simd.Exp<T>(column, column);
-            TensorPrimitives.Add(sum, column, sum);
-        }
-        for (var j = 0; j < columns; j++)
-        {
-            var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Divide(column, sum, column);
-        }
-        return y;
-    }
-
-    internal static void RowMax(T[] xs, int rows, int columns, Span<T> max)
-    {
-        max.Fill(T.NegativeInfinity);
-        for (var j = 0; j < columns; j++) TensorPrimitives.Max(max, xs.AsSpan(j * rows, rows), max);
-    }
+    public static Matrix<T> Of(Matrix<T> x) => Activations.Softmax(x);
 
     // y = softmax(x)  ⇒  dx_ij = y_ij · (dy_ij − Σ_k dy_ik · y_ik)
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)

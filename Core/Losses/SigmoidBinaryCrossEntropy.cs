@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Layers;
 
 namespace Nabla.Losses;
 
@@ -20,12 +19,12 @@ public sealed record SigmoidBinaryCrossEntropy : ILoss
         for (var i = 0; i < z.Length; i++)
         {
             sum += double.CreateChecked(T.Max(z[i], T.Zero) - z[i] * y[i] + T.LogP1(T.Exp(-T.Abs(z[i]))));
-            g[i] = scale * (Sigmoid<T>.Of(z[i]) - y[i]);
+            g[i] = scale * (Activations.Sigmoid(z[i]) - y[i]);
         }
         return new(sum / z.Length, gradient);
     }
 
-    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => new Sigmoid<T>().Forward(output);
+    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Activations.Sigmoid(output);
 
     public override string ToString() => Name;
 }

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Layers;
 
 namespace Nabla.Losses;
 
@@ -15,7 +14,7 @@ public sealed record SoftmaxCrossEntropy : ILoss
     {
         Shape.RequireSame(this, "logits", prediction, "target", target);
         var (rows, columns) = (prediction.RowCount, prediction.ColumnCount);
-        var logP = LogSoftmax<T>.Of(prediction);
+        var logP = Activations.LogSoftmax(prediction);
         var (lp, y) = (Kernels.Values(logP), Kernels.Values(target));
         using var scratch = new Scratch<T>(rows);
         var targetMass = scratch.Span;
@@ -41,7 +40,7 @@ public sealed record SoftmaxCrossEntropy : ILoss
         return new(sum / rows, logP);
     }
 
-    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Softmax<T>.Of(output);
+    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Activations.Softmax(output);
 
     public override string ToString() => Name;
 }

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Layers;
 
 namespace Nabla.Losses;
 
@@ -16,7 +15,7 @@ public sealed record SparseSoftmaxCrossEntropy : ILoss
         if (target.RowCount != rows || target.ColumnCount != 1)
             throw new ShapeException($"{Name}: labels must be {rows}×1 (one class index per row of the {Shape.Of(prediction)} logits), got {Shape.Of(target)}.");
         var labels = Kernels.Values(target);
-        var logP = LogSoftmax<T>.Of(prediction);
+        var logP = Activations.LogSoftmax(prediction);
         var lp = Kernels.Values(logP);
         var index = new int[rows];
         var sum = 0.0;
@@ -35,7 +34,7 @@ public sealed record SparseSoftmaxCrossEntropy : ILoss
         return new(sum / rows, logP);
     }
 
-    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Softmax<T>.Of(output);
+    public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Activations.Softmax(output);
 
     public override string ToString() => Name;
 }

@@ -50,11 +50,15 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
             perLayer[i] = step.Gradient.Tensors;
             dy = step.InputGradient!;
         }
-        return new(perLayer.SelectMany(g => g));
+        return new(ParameterNames(), perLayer.SelectMany(g => g));
     }
 
-    /// <summary>Every layer's trainable tensors, flat, in layer order.</summary>
-    public Parameters<T> Parameters => new(Layers.SelectMany(l => l.Parameters));
+    /// <summary>Every layer's trainable tensors, flat, in layer order, named "{layer index}.{name}" as PyTorch's
+    /// nn.Sequential names them ("0.weight", "0.bias", "2.weight", …).</summary>
+    public Parameters<T> Parameters => new(ParameterNames(), Layers.SelectMany(l => l.Parameters));
+
+    IEnumerable<string> ParameterNames() =>
+        Layers.SelectMany((layer, i) => layer.ParameterNames.Select(name => $"{i}.{name}"));
 
     /// <summary>The same architecture with new parameters (as many tensors, in <see cref="Parameters"/> order).</summary>
     public Sequential<T> WithParameters(Parameters<T> parameters)

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 
@@ -10,8 +9,8 @@ namespace Nabla.Optimizers;
 public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double Epsilon = 1e-10, double InitialAccumulatorValue = 0, double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 0.01); }
-        = Hyper.LearningRate(LearningRate, 0.01);
+    public LearningRateSchedule LearningRate { get; init => field = value ?? 0.01; }
+        = LearningRate ?? 0.01;
 
     /// <summary>Added to √s (after the square root, as PyTorch does) so a zero accumulator does not divide by zero.</summary>
     public double Epsilon { get; init => field = Hyper.Positive(value, nameof(Epsilon), nameof(Adagrad)); }
@@ -49,7 +48,7 @@ public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double E
             Workers.ForChunks(g.Length, (start, count) => Simd.AdagradStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
                 a.AsSpan(start, count), u.AsSpan(start, count), na.AsSpan(start, count), rate, decay, eps));
         }
-        return (new Parameters<T>(updates), new AdagradState<T>(s.Count + 1, new Parameters<T>(sums)));
+        return (gradients.WithTensors(updates), new AdagradState<T>(s.Count + 1, gradients.WithTensors(sums)));
     }
 
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 
@@ -12,8 +11,8 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
     double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 1e-3).</summary>
-    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 1e-3); }
-        = Hyper.LearningRate(LearningRate, 1e-3);
+    public LearningRateSchedule LearningRate { get; init => field = value ?? 1e-3; }
+        = LearningRate ?? 1e-3;
 
     /// <summary>β₁ in [0, 1): decay of the first moment m.</summary>
     public double Beta1 { get; init => field = Hyper.UnitInterval(value, nameof(Beta1), nameof(Adam)); }
@@ -68,7 +67,7 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
             Workers.ForChunks(g.Length, (start, count) => Simd.AdamStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
                 m.AsSpan(start, count), v.AsSpan(start, count), u.AsSpan(start, count), nm.AsSpan(start, count), nv.AsSpan(start, count), constants));
         }
-        return (new Parameters<T>(updates), new AdamState<T>(t, new Parameters<T>(ms), new Parameters<T>(vs)));
+        return (gradients.WithTensors(updates), new AdamState<T>(t, gradients.WithTensors(ms), gradients.WithTensors(vs)));
     }
 }
 

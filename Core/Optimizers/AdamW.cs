@@ -1,4 +1,3 @@
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 
@@ -11,8 +10,8 @@ public sealed record AdamW(LearningRateSchedule? LearningRate = null, double Bet
     double WeightDecay = 0.01) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 1e-3).</summary>
-    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 1e-3); }
-        = Hyper.LearningRate(LearningRate, 1e-3);
+    public LearningRateSchedule LearningRate { get; init => field = value ?? 1e-3; }
+        = LearningRate ?? 1e-3;
 
     /// <summary>β₁ in [0, 1): decay of the first moment m.</summary>
     public double Beta1 { get; init => field = Hyper.UnitInterval(value, nameof(Beta1), nameof(AdamW)); }

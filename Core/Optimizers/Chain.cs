@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 
@@ -12,8 +11,8 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
     double Momentum = 0, bool Centered = false, double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 0.01); }
-        = Hyper.LearningRate(LearningRate, 0.01);
+    public LearningRateSchedule LearningRate { get; init => field = value ?? 0.01; }
+        = LearningRate ?? 0.01;
 
     /// <summary>ρ in [0, 1): the decay of the running mean of squared gradients.</summary>
     public double Rho { get; init => field = Hyper.UnitInterval(value, nameof(Rho), nameof(RmsProp)); }
@@ -60,8 +59,8 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
                 v.AsSpan(start, count), Workers.Chunk(m, start, count), Workers.Chunk(b, start, count), u.AsSpan(start, count),
                 nv.AsSpan(start, count), Workers.Chunk(nm, start, count), Workers.Chunk(nb, start, count), constants));
         }
-        return (new Parameters<T>(updates), new RmsPropState<T>(s.Count + 1, new Parameters<T>(squares),
-            means is null ? null : new Parameters<T>(means), buffers is null ? null : new Parameters<T>(buffers)));
+        return (gradients.WithTensors(updates), new RmsPropState<T>(s.Count + 1, gradients.WithTensors(squares),
+            means is null ? null : gradients.WithTensors(means), buffers is null ? null : gradients.WithTensors(buffers)));
     }
 
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>

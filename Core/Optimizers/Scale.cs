@@ -1,4 +1,3 @@
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 

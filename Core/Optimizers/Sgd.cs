@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Nabla.Models;
 
 namespace Nabla.Optimizers;
 
@@ -10,8 +9,8 @@ namespace Nabla.Optimizers;
 public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momentum = 0, bool Nesterov = false, double WeightDecay = 0) : IOptimizer
 {
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init => field = Hyper.LearningRate(value, 0.01); }
-        = Hyper.LearningRate(LearningRate, 0.01);
+    public LearningRateSchedule LearningRate { get; init => field = value ?? 0.01; }
+        = LearningRate ?? 0.01;
 
     /// <summary>μ in [0, 1): the fraction of the previous step kept.</summary>
     public double Momentum
@@ -65,7 +64,7 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
             Workers.ForChunks(g.Length, (start, count) => Simd.SgdStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
                 Workers.Chunk(b, start, count), Workers.Chunk(nb, start, count), r.AsSpan(start, count), rate, mu, decay, Nesterov, apply));
         }
-        return (new Parameters<T>(results), new SgdState<T>(s.Count + 1, buffers is null ? null : new Parameters<T>(buffers)));
+        return (gradients.WithTensors(results), new SgdState<T>(s.Count + 1, buffers is null ? null : gradients.WithTensors(buffers)));
     }
 
 

@@ -79,14 +79,9 @@ public static class ModelFile
     // Each parameter's stored name, and whether it is transposed at the boundary (dense weights are (out, in) in PyTorch).
     static IEnumerable<(string Name, Matrix<T> Matrix, bool Transpose)> Named<T>(ILayer<T> layer, int index) where T : struct, IFloatingPointIeee754<T>
     {
-        if (layer is Dense<T> dense)
-        {
-            yield return ($"{index}.weight", dense.Weights, true);
-            yield return ($"{index}.bias", dense.Bias, false);
-            yield break;
-        }
+        var names = layer.ParameterNames;
         for (var p = 0; p < layer.Parameters.Count; p++)
-            yield return ($"{index}.param{p}", layer.Parameters[p], false);
+            yield return ($"{index}.{names[p]}", layer.Parameters[p], layer is Dense<T> && names[p] == "weight");
     }
 
     static Sequential<T> Fill<T>(Sequential<T> model, IReadOnlyDictionary<string, StoredTensor> tensors, string path) where T : struct, IFloatingPointIeee754<T>
@@ -110,6 +105,6 @@ public static class ModelFile
         var unexpected = tensors.Keys.Where(k => !used.Contains(k)).Order().ToArray();
         if (unexpected.Length > 0)
             throw new DataFormatException(path, "tensors", $"only the model's {used.Count} tensors", $"also {string.Join(", ", unexpected)}: is this the same architecture?");
-        return model.WithParameters(new Parameters<T>(parameters));
+        return model.WithParameters(model.Parameters.WithTensors(parameters));
     }
 }

@@ -27,16 +27,16 @@ public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 0
     public string Monitor { get; init => field = CheckMonitor(value); } = CheckMonitor(Monitor);
 
     /// <summary>Epochs without improvement tolerated before stopping (0: stop at the first).</summary>
-    public int Patience { get; init => field = (int)Optimizers.Hyper.NonNegative(value, nameof(Patience), nameof(EarlyStopping)); }
-        = (int)Optimizers.Hyper.NonNegative(Patience, nameof(Patience), nameof(EarlyStopping));
+    public int Patience { get; init => field = (int)Hyper.NonNegative(value, nameof(Patience), nameof(EarlyStopping)); }
+        = (int)Hyper.NonNegative(Patience, nameof(Patience), nameof(EarlyStopping));
 
     /// <summary>The smallest change that counts as an improvement.</summary>
-    public double MinDelta { get; init => field = Optimizers.Hyper.NonNegative(value, nameof(MinDelta), nameof(EarlyStopping)); }
-        = Optimizers.Hyper.NonNegative(MinDelta, nameof(MinDelta), nameof(EarlyStopping));
+    public double MinDelta { get; init => field = Hyper.NonNegative(value, nameof(MinDelta), nameof(EarlyStopping)); }
+        = Hyper.NonNegative(MinDelta, nameof(MinDelta), nameof(EarlyStopping));
 
     /// <summary>Epochs (from the first) that are not watched: a warm-up that may not improve.</summary>
-    public int StartFromEpoch { get; init => field = (int)Optimizers.Hyper.NonNegative(value, nameof(StartFromEpoch), nameof(EarlyStopping)); }
-        = (int)Optimizers.Hyper.NonNegative(StartFromEpoch, nameof(StartFromEpoch), nameof(EarlyStopping));
+    public int StartFromEpoch { get; init => field = (int)Hyper.NonNegative(value, nameof(StartFromEpoch), nameof(EarlyStopping)); }
+        = (int)Hyper.NonNegative(StartFromEpoch, nameof(StartFromEpoch), nameof(EarlyStopping));
 
     static string CheckMonitor(string monitor) => Monitors.Contains(monitor) ? monitor
         : throw new ArgumentOutOfRangeException(nameof(Monitor), monitor,

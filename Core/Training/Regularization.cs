@@ -27,7 +27,7 @@ public static class Regularization
             tensors[index].Add(regularizer.Gradient(tensor), sum);
             tensors[index] = sum;
         }
-        return (penalty, new Parameters<T>(tensors));
+        return (penalty, gradients.WithTensors(tensors));
     }
 
     /// <summary>Each regularized tensor with its index in the model's flat parameter list.</summary>

@@ -7,6 +7,8 @@ global using Nabla.Layers;
 global using Nabla.Losses;
 global using Nabla.Models;
 global using Nabla.Optimizers;
+global using Nabla.Compute;
+global using Nabla.Diagnostics;
 global using Nabla.Tensors;
 global using Nabla.Training;
 global using Xunit;

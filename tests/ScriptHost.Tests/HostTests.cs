@@ -53,7 +53,7 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     [Fact]
     public async Task Backend_is_chosen_by_option_and_recorded_in_run_json()
     {
-        var script = folder.Write("backend.csx", "Log(Nabla.Tensors.Backend.Current.Name);\n");
+        var script = folder.Write("backend.csx", "Log(Nabla.Compute.Backend.Current.Name);\n");
         var bad = await Run("--backend", "cuda", script);
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("managed", bad.Error);

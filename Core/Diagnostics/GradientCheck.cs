@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using Nabla.Layers;
 using Nabla.Losses;
 
-namespace Nabla.Tensors;
+namespace Nabla.Diagnostics;
 
 /// <summary>How far an analytic gradient is from central finite differences: ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖)
 /// for the worst tensor, named.</summary>

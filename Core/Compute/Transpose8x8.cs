@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>The 8 × 8 float transpose in AVX registers that packing and the batch gather share.</summary>
 static unsafe class Transpose8x8

@@ -1,4 +1,4 @@
-namespace Nabla.Tests.Tensors;
+namespace Nabla.Tests.Compute;
 
 public class WorkersTests
 {

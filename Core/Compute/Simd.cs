@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>Element-wise loops over spans with <see cref="Vector{T}"/> and a scalar tail, each computing exactly what
 /// its scalar rule says (same operations, same order), so results match the scalar definitions bit for bit.</summary>

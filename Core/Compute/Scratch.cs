@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>A temporary span from the shared array pool (per-row maxima, sums): no allocation per call in steady
 /// state. Contents are undefined until written; dispose to return it.</summary>

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>
 /// The MathNet linear-algebra provider Nabla installs: every dense float and double product (x * W,

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>
 /// The matrix-product backend in force: "openblas" (the system's OpenBLAS, when installed) or "managed" (Nabla's

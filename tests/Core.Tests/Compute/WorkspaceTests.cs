@@ -1,4 +1,4 @@
-namespace Nabla.Tests.Tensors;
+namespace Nabla.Tests.Compute;
 
 /// <summary>Fit's workspace recycles a buffer only once nothing that survives a step can reach it.</summary>
 public class WorkspaceTests

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>
 /// Every object reachable from some roots through instance fields, public or private, at any depth: what

@@ -1,4 +1,4 @@
-namespace Nabla.Tests.Tensors;
+namespace Nabla.Tests.Compute;
 
 /// <summary>The GEMM seam: every backend and kernel width computes C = α·op(A)·op(B) + β·C like a plain double loop,
 /// the backends agree, MathNet's products reach the seam, and a missing OpenBLAS falls back cleanly.</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>Fork-join over numbered tasks. How work is cut into tasks is the caller's business and must depend on
 /// the problem size only; the thread count only decides who runs which task, so results never depend on it.</summary>

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Providers.LinearAlgebra;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 // Generated from ILinearAlgebraProvider by reflection: everything Nabla does not accelerate goes to MathNet's
 // managed provider unchanged. The float and double members Nabla does accelerate live in NablaProvider.cs.

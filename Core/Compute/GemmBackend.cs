@@ -1,4 +1,4 @@
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>
 /// A matrix-product engine: C = α·op(A)·op(B) + β·C over column-major arrays, op(X) = X or Xᵀ. op(A): m × k,

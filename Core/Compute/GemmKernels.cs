@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>One micro-kernel call: C[0..Rows, 0..Columns] (leading dimension Ldc) = α·Σ_p A_p·B_pᵀ + β·C over K steps.
 /// A sliver: MR contiguous values per step, AStep apart. B sliver: the value of column jj at step p is

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>
 /// The buffers <c>Fit</c> recycles from one training step to the next, so a step does not churn the garbage collector
@@ -70,7 +70,7 @@ sealed class Workspace<T> where T : struct, IFloatingPointIeee754<T>
             stillLent.Clear();
             foreach (var m in lent)
             {
-                if (reachable.Contains(m) || reachable.Contains(Kernels.Values(m))) { stillLent.Add(m); continue; }
+                if (reachable.Contains(m) || reachable.Contains(((MathNet.Numerics.LinearAlgebra.Storage.DenseColumnMajorMatrixStorage<T>)m.Storage).Data)) { stillLent.Add(m); continue; }
                 var key = (m.RowCount, m.ColumnCount);
                 if (!free.TryGetValue(key, out var stack)) free[key] = stack = new Stack<Matrix<T>>();
                 stack.Push(m);

@@ -1,4 +1,4 @@
-namespace Nabla.Tests.Tensors;
+namespace Nabla.Tests.Compute;
 
 /// <summary>Results never depend on the thread count: work is split by problem size, and each element of a product is
 /// summed in the same order whichever thread computes it.</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>
 /// GEMM by the system's OpenBLAS (cblas_sgemm / cblas_dgemm through P/Invoke function pointers), loaded at run time

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Nabla.Tensors;
+namespace Nabla.Compute;
 
 /// <summary>The vector width of the managed GEMM's micro-kernel: 512-bit (AVX-512), 256-bit (AVX2 + FMA) or scalar.</summary>
 public enum SimdWidth { Scalar = 0, V256 = 256, V512 = 512 }
