@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Data;
@@ -24,7 +23,8 @@ public sealed record StoredTensor(int[] Shape, double[] Values)
 /// <summary>
 /// The safetensors format (Hugging Face's, read by PyTorch, JAX and others): an 8-byte little-endian header length,
 /// a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {string: string}}, then the raw little-endian
-/// tensor bytes. Nabla writes F32 or F64; it reads F64, F32, F16 and BF16.
+/// tensor bytes. Nabla writes F32 or F64; it reads every dtype of the format, as doubles. Reading validates the whole
+/// header first (<see cref="SafeTensorsHeader"/>), so a malformed file is refused before anything is allocated.
 /// </summary>
 public static class SafeTensors
 {
@@ -62,81 +62,70 @@ public static class SafeTensors
             }
     }
 
-    /// <summary>Reads every tensor and the metadata. Any defect raises a <see cref="DataFormatException"/> with the byte offset.</summary>
+    /// <summary>Reads every tensor and the metadata. Any defect raises a <see cref="DataFormatException"/> with the byte
+    /// offset, before any tensor is allocated (see <see cref="SafeTensorsHeader"/>).</summary>
     public static (IReadOnlyDictionary<string, StoredTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8)
-            throw new DataFormatException(path, "byte 0", "an 8-byte safetensors header length", $"a file of {bytes.Length} bytes");
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)bytes.Length - 8)
-            throw new DataFormatException(path, "byte 0", $"a header length of at most {bytes.Length - 8} (the rest of the file)", $"{headerLength}: not a safetensors file, or truncated");
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject
-                     ?? throw new JsonException("the header is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, "byte 8 (header)", "a JSON object", $"malformed JSON ({e.Message})");
-        }
-        var dataStart = 8 + (long)headerLength;
-        var dataLength = bytes.Length - dataStart;
-        var metadata = new Dictionary<string, string>();
-        var tensors = new Dictionary<string, StoredTensor>();
-        foreach (var (name, node) in header)
-        {
-            if (name == "__metadata__")
-            {
-                foreach (var (key, value) in node as JsonObject ?? [])
-                    metadata[key] = value?.GetValue<string>() ?? "";
-                continue;
-            }
-            tensors[name] = ReadTensor(path, name, node, bytes, dataStart, dataLength);
-        }
-        return (tensors, metadata);
+        using var stream = OpenRead(path);
+        return Read(stream, path);
     }
 
-    static StoredTensor ReadTensor(string path, string name, JsonNode? node, byte[] bytes, long dataStart, long dataLength)
+    /// <summary><see cref="Read(string)"/> from a seekable stream; <paramref name="path"/> names it in errors.</summary>
+    public static (IReadOnlyDictionary<string, StoredTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(Stream stream, string path)
     {
-        string where = $"header entry \"{name}\"";
-        try
+        var header = SafeTensorsHeader.Read(stream, path);
+        return (header.Tensors.ToDictionary(t => t.Name, t => ReadTensor(stream, header, t, path)), header.Metadata);
+    }
+
+    /// <summary>Opens a model file for reading, with an error that names it when it is missing.</summary>
+    public static FileStream OpenRead(string path) =>
+        File.Exists(path) ? File.OpenRead(path) : throw new FileNotFoundException($"{path}: no such model file.", path);
+
+    /// <summary>The values of one validated entry as doubles, row-major (integers and booleans converted exactly up to 2^53).</summary>
+    public static StoredTensor ReadTensor(Stream stream, SafeTensorsHeader header, TensorEntry entry, string path)
+    {
+        if (entry.Count > Array.MaxLength)
+            throw new DataFormatException(path, $"byte {entry.HeaderOffset} (tensor \"{entry.Name}\", shape)",
+                $"at most {Array.MaxLength} elements (Nabla holds a tensor in one array)", $"{entry.Count}");
+        var size = SafeTensorsHeader.ElementSize(entry.DType)!.Value;
+        var values = new double[entry.Count];
+        stream.Position = header.DataStart + entry.Begin;
+        var chunk = new byte[Math.Min(1 << 16, values.Length * size)];
+        for (var done = 0; done < values.Length;)
         {
-            var dtype = node!["dtype"]!.GetValue<string>();
-            var shape = node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var size = dtype switch
-            {
-                "F64" => 8,
-                "F32" => 4,
-                "F16" or "BF16" => 2,
-                _ => throw new DataFormatException(path, where, "dtype F64, F32, F16 or BF16", dtype),
-            };
-            var count = shape.Aggregate(1L, (a, d) => a * d);
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
-                throw new DataFormatException(path, where, $"data_offsets within the {dataLength} data bytes", $"[{string.Join(", ", offsets)}]");
-            if (offsets[1] - offsets[0] != count * size)
-                throw new DataFormatException(path, where, $"{count * size} bytes for {dtype} shape [{string.Join(", ", shape)}]", $"{offsets[1] - offsets[0]}");
-            var span = bytes.AsSpan((int)(dataStart + offsets[0]), (int)(count * size));
-            var values = new double[count];
-            for (var i = 0; i < count; i++)
-            {
-                var at = span.Slice(i * size, size);
-                values[i] = dtype switch
-                {
-                    "F64" => BinaryPrimitives.ReadDoubleLittleEndian(at),
-                    "F32" => BinaryPrimitives.ReadSingleLittleEndian(at),
-                    "F16" => (double)BinaryPrimitives.ReadHalfLittleEndian(at),
-                    _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(at) << 16),   // BF16: the top half of an F32
-                };
-            }
-            return new StoredTensor(shape, values);
+            var n = Math.Min(chunk.Length / size, values.Length - done);
+            var bytes = chunk.AsSpan(0, n * size);
+            stream.ReadExactly(bytes);
+            for (var i = 0; i < n; i++) values[done + i] = Decode(entry.DType, bytes.Slice(i * size, size));
+            done += n;
         }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
-        {
-            throw new DataFormatException(path, where, "{\"dtype\": …, \"shape\": […], \"data_offsets\": [begin, end]}", node?.ToJsonString() ?? "null");
-        }
+        return new StoredTensor(entry.Shape, values);
+    }
+
+    static double Decode(string dtype, ReadOnlySpan<byte> at) => dtype switch
+    {
+        "F64" => BinaryPrimitives.ReadDoubleLittleEndian(at),
+        "F32" => BinaryPrimitives.ReadSingleLittleEndian(at),
+        "F16" => (double)BinaryPrimitives.ReadHalfLittleEndian(at),
+        "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(at) << 16),   // the top half of an F32
+        "F8_E5M2" => (double)BitConverter.UInt16BitsToHalf((ushort)(at[0] << 8)),                    // the top byte of an F16
+        "F8_E4M3" => E4M3(at[0]),
+        "I64" => BinaryPrimitives.ReadInt64LittleEndian(at),
+        "U64" => BinaryPrimitives.ReadUInt64LittleEndian(at),
+        "I32" => BinaryPrimitives.ReadInt32LittleEndian(at),
+        "U32" => BinaryPrimitives.ReadUInt32LittleEndian(at),
+        "I16" => BinaryPrimitives.ReadInt16LittleEndian(at),
+        "U16" => BinaryPrimitives.ReadUInt16LittleEndian(at),
+        "I8" => (sbyte)at[0],
+        "U8" => at[0],
+        _ => at[0] == 0 ? 0 : 1,   // BOOL: any non-zero byte is true, as NumPy reads it
+    };
+
+    // FP8 E4M3 as PyTorch's float8_e4m3fn: bias 7, no infinities, S.1111.111 is NaN, exponent 0 is subnormal (m/8 · 2⁻⁶).
+    static double E4M3(byte b)
+    {
+        var (sign, exponent, mantissa) = ((b & 0x80) != 0 ? -1.0 : 1.0, (b >> 3) & 0xF, b & 0x7);
+        if (exponent == 0xF && mantissa == 0x7) return double.NaN;
+        return sign * (exponent == 0 ? mantissa / 8.0 * Math.Pow(2, -6) : (1 + mantissa / 8.0) * Math.Pow(2, exponent - 7));
     }
 }
