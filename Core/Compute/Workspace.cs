@@ -5,7 +5,7 @@ namespace Nabla.Compute;
 /// <summary>
 /// The buffers <c>Fit</c> recycles from one training step to the next, so a step does not churn the garbage collector
 /// (a 784-128-10 step would otherwise allocate about 1.5 MB). While a step runs inside <see cref="Enter"/>,
-/// <see cref="Kernels.Fresh{T}(int, int)"/> and <see cref="Kernels.Zeros{T}(int, int)"/> hand out pooled matrices.
+/// <see cref="Kernels.Uninitialized{T}(int, int)"/> and <see cref="Kernels.Zeros{T}(int, int)"/> hand out pooled matrices.
 /// After the step, <see cref="Recycle"/> takes back every matrix it handed out that is no longer reachable from what
 /// survives the step (the new training state and the loss): by Core's purity contract nothing else can hold one, so
 /// its old value is provably dead. Matrices still reachable (the new weights) are kept and checked again next step.

@@ -32,8 +32,8 @@ public static class Batches
     /// <summary>The samples at <paramref name="indices"/> as one batch (row-major storage into column-major matrices).</summary>
     public static Batch<T> Gather<T>(Dataset data, int[] indices) where T : struct, IFloatingPointIeee754<T>
     {
-        var x = Kernels.Fresh<T>(indices.Length, data.FeatureCount);   // inside Fit: last step's buffers, all overwritten
-        var y = Kernels.Fresh<T>(indices.Length, data.TargetCount);
+        var x = Kernels.Uninitialized<T>(indices.Length, data.FeatureCount);   // inside Fit: last step's buffers, all overwritten
+        var y = Kernels.Uninitialized<T>(indices.Length, data.TargetCount);
         Fill(Kernels.Values(x), data.Features, data.FeatureCount, indices);
         Fill(Kernels.Values(y), data.Targets, data.TargetCount, indices);
         return new(x, y, data.Labels is null ? null : indices.Select(i => data.Labels[i]).ToArray(), indices);

@@ -24,7 +24,7 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
         Shape.RequireColumns(this, x, Inputs);
         if (Bias.RowCount != 1 || Bias.ColumnCount != Outputs)
             throw new ShapeException($"{this}: bias must be 1×{Outputs}, got {Shape.Of(Bias)}.");
-        var y = Kernels.Fresh<T>(x.RowCount, Outputs);   // fresh: ours to change
+        var y = Kernels.Uninitialized<T>(x.RowCount, Outputs);   // fresh: ours to change
         x.Multiply(Weights, y);                          // GEMM through the backend in force (Backend.Current)
         Kernels.AddRowInPlace(y, Bias);
         return y;
@@ -37,11 +37,11 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
         Shape.RequireColumns(this, x, Inputs);
         if (dy.RowCount != x.RowCount || dy.ColumnCount != Outputs)
             throw new ShapeException($"{this}: dy must be {x.RowCount}×{Outputs} (batch × outputs), got {Shape.Of(dy)}.");
-        var dW = Kernels.Fresh<T>(Inputs, Outputs);
+        var dW = Kernels.Uninitialized<T>(Inputs, Outputs);
         x.TransposeThisAndMultiply(dy, dW);
         var gradient = new DenseGradient<T>(dW, Kernels.ColumnSums(dy));
         if (!needInputGradient) return new(gradient, null);
-        var dx = Kernels.Fresh<T>(x.RowCount, Inputs);
+        var dx = Kernels.Uninitialized<T>(x.RowCount, Inputs);
         dy.TransposeAndMultiply(Weights, dx);
         return new(gradient, dx);
     }

@@ -22,8 +22,8 @@ public sealed record Dropout<T>(double Rate) : ILayer<T> where T : struct, IFloa
     {
         if (Rate == 0) return new(x, x);
         var keep = T.CreateChecked(1 / (1 - Rate));
-        var mask = Kernels.FreshLike(x);   // both written in full below
-        var y = Kernels.FreshLike(x);
+        var mask = Kernels.UninitializedLike(x);   // both written in full below
+        var y = Kernels.UninitializedLike(x);
         var (xs, ms, ys) = (Kernels.Values(x), Kernels.Values(mask), Kernels.Values(y));
         for (var i = 0; i < xs.Length; i++)
         {
@@ -40,7 +40,7 @@ public sealed record Dropout<T>(double Rate) : ILayer<T> where T : struct, IFloa
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
         if (trace.Saved is not { } mask) return new(NoGradient<T>.Instance, dy);
         Shape.RequireSame(this, "mask", mask, "input", trace.Input);
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         TensorPrimitives.Multiply<T>(Kernels.Values(dy), Kernels.Values(mask), Kernels.Values(dx));
         return new(NoGradient<T>.Instance, dx);
     }

@@ -8,7 +8,7 @@ public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : str
     public Matrix<T> Forward(Matrix<T> x)
     {
         var alpha = T.CreateChecked(Alpha);
-        var y = Kernels.FreshLike(x);
+        var y = Kernels.UninitializedLike(x);
         Simd.LeakyRelu<T>(Kernels.Values(x), Kernels.Values(y), alpha);
         return y;
     }
@@ -19,7 +19,7 @@ public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : str
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
         var alpha = T.CreateChecked(Alpha);
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         Simd.LeakyReluBackward<T>(Kernels.Values(trace.Input), Kernels.Values(dy), Kernels.Values(dx), alpha);
         return new(NoGradient<T>.Instance, dx);
     }

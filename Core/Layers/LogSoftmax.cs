@@ -25,7 +25,7 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
                 total[i] += dys[j * rows + i];
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         var dxs = Kernels.Values(dx);
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)

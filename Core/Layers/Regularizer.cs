@@ -36,7 +36,7 @@ public sealed record L1L2(double L1 = 0, double L2 = 0) : IRegularizer
     public Matrix<T> Gradient<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
     {
         var (l1, twoL2) = (T.CreateChecked(L1), T.CreateChecked(2 * L2));
-        var gradient = Kernels.FreshLike(w);   // every element written below
+        var gradient = Kernels.UninitializedLike(w);   // every element written below
         var (ws, gs) = (Kernels.Values(w), Kernels.Values(gradient));
         for (var k = 0; k < ws.Length; k++) gs[k] = l1 * T.CreateChecked(T.Sign(ws[k])) + twoL2 * ws[k];
         return gradient;

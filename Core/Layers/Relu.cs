@@ -7,7 +7,7 @@ public sealed record Relu<T> : ILayer<T> where T : struct, IFloatingPointIeee754
 {
     public Matrix<T> Forward(Matrix<T> x)
     {
-        var y = Kernels.FreshLike(x);
+        var y = Kernels.UninitializedLike(x);
         Simd.LeakyRelu<T>(Kernels.Values(x), Kernels.Values(y), T.Zero);   // x > 0 ? x : 0, eight lanes at a time
         return y;
     }
@@ -17,7 +17,7 @@ public sealed record Relu<T> : ILayer<T> where T : struct, IFloatingPointIeee754
     {
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         Simd.LeakyReluBackward<T>(Kernels.Values(trace.Input), Kernels.Values(dy), Kernels.Values(dx), T.Zero);
         return new(NoGradient<T>.Instance, dx);
     }

@@ -15,7 +15,7 @@ public sealed record Sigmoid<T> : ILayer<T> where T : struct, IFloatingPointIeee
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         Simd.SigmoidBackward<T>(Kernels.Values(trace.Output), Kernels.Values(dy), Kernels.Values(dx));
         return new(NoGradient<T>.Instance, dx);
     }

@@ -27,7 +27,7 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)
                 dot[i] += dys[j * rows + i] * ys[j * rows + i];
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         var dxs = Kernels.Values(dx);
         for (var j = 0; j < columns; j++)
             for (var i = 0; i < rows; i++)

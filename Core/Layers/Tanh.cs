@@ -7,7 +7,7 @@ public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754
 {
     public Matrix<T> Forward(Matrix<T> x)
     {
-        var y = Kernels.FreshLike(x);
+        var y = Kernels.UninitializedLike(x);
         Simd.Tanh<T>(Kernels.Values(x), Kernels.Values(y));   // vectorized tanh
         return y;
     }
@@ -17,7 +17,7 @@ public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var dx = Kernels.FreshLike(dy);
+        var dx = Kernels.UninitializedLike(dy);
         Simd.TanhBackward<T>(Kernels.Values(trace.Output), Kernels.Values(dy), Kernels.Values(dx));
         return new(NoGradient<T>.Instance, dx);
     }

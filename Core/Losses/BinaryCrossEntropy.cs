@@ -13,7 +13,7 @@ public sealed record BinaryCrossEntropy : ILoss
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);
         var (p, y) = (Kernels.Values(prediction), Kernels.Values(target));
-        var gradient = Kernels.FreshLike(prediction);   // every element written below
+        var gradient = Kernels.UninitializedLike(prediction);   // every element written below
         var g = Kernels.Values(gradient);
         var n = (double)p.Length;
         var sum = 0.0;

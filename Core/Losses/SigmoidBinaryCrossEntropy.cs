@@ -12,7 +12,7 @@ public sealed record SigmoidBinaryCrossEntropy : ILoss
     {
         Shape.RequireSame(this, "logits", prediction, "target", target);
         var (z, y) = (Kernels.Values(prediction), Kernels.Values(target));
-        var gradient = Kernels.FreshLike(prediction);   // every element written below
+        var gradient = Kernels.UninitializedLike(prediction);   // every element written below
         var g = Kernels.Values(gradient);
         var scale = T.CreateChecked(1.0 / z.Length);
         var sum = 0.0;

@@ -42,7 +42,7 @@ public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double E
         for (var i = 0; i < gradients.Count; i++)
         {
             var (g, p, a) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.SumOfSquares[i]));
-            (updates[i], sums[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));   // all written below
+            (updates[i], sums[i]) = (Kernels.UninitializedLike(gradients[i]), Kernels.UninitializedLike(gradients[i]));   // all written below
             var (u, na) = (Kernels.Values(updates[i]), Kernels.Values(sums[i]));
             // One SIMD pass per slice; large tensors stream on both cores.
             Workers.ForChunks(g.Length, (start, count) => Simd.AdagradStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),

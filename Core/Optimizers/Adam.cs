@@ -61,7 +61,7 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
         for (var i = 0; i < n; i++)
         {
             var (g, p, m, v) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.M[i]), Kernels.Values(s.V[i]));
-            (updates[i], ms[i], vs[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));
+            (updates[i], ms[i], vs[i]) = (Kernels.UninitializedLike(gradients[i]), Kernels.UninitializedLike(gradients[i]), Kernels.UninitializedLike(gradients[i]));
             var (u, nm, nv) = (Kernels.Values(updates[i]), Kernels.Values(ms[i]), Kernels.Values(vs[i]));
             // One SIMD pass per slice; large tensors stream on both cores.
             Workers.ForChunks(g.Length, (start, count) => Simd.AdamStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),

@@ -34,7 +34,7 @@ public sealed record ClipByValue(double ClipValue) : IOptimizer
         var (high, low) = (T.CreateChecked(ClipValue), T.CreateChecked(-ClipValue));
         return (gradients.Map(g =>
         {
-            var clipped = Kernels.FreshLike(g);   // every element written
+            var clipped = Kernels.UninitializedLike(g);   // every element written
             TensorPrimitives.Clamp<T>(Kernels.Values(g), low, high, Kernels.Values(clipped));
             return clipped;
         }), state);

@@ -48,12 +48,12 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
         for (var i = 0; i < n; i++)
         {
             var (g, p, v) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.SquareAverage[i]));
-            (updates[i], squares[i]) = (Kernels.FreshLike(gradients[i]), Kernels.FreshLike(gradients[i]));   // all written below
+            (updates[i], squares[i]) = (Kernels.UninitializedLike(gradients[i]), Kernels.UninitializedLike(gradients[i]));   // all written below
             var (u, nv) = (Kernels.Values(updates[i]), Kernels.Values(squares[i]));
             var m = means is null ? [] : Kernels.Values(s.GradientAverage![i]);
-            var nm = means is null ? [] : Kernels.Values(means[i] = Kernels.FreshLike(gradients[i]));
+            var nm = means is null ? [] : Kernels.Values(means[i] = Kernels.UninitializedLike(gradients[i]));
             var b = buffers is null ? [] : Kernels.Values(s.Momentum![i]);
-            var nb = buffers is null ? [] : Kernels.Values(buffers[i] = Kernels.FreshLike(gradients[i]));
+            var nb = buffers is null ? [] : Kernels.Values(buffers[i] = Kernels.UninitializedLike(gradients[i]));
             // One SIMD pass per slice; large tensors stream on both cores.
             Workers.ForChunks(g.Length, (start, count) => Simd.RmsPropStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
                 v.AsSpan(start, count), Workers.Chunk(m, start, count), Workers.Chunk(b, start, count), u.AsSpan(start, count),

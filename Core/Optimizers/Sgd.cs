@@ -57,10 +57,10 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
         var buffers = s.Momentum is null ? null : new Matrix<T>[gradients.Count];
         for (var i = 0; i < gradients.Count; i++)
         {
-            results[i] = Kernels.FreshLike(gradients[i]);   // every element written below: no clearing
+            results[i] = Kernels.UninitializedLike(gradients[i]);   // every element written below: no clearing
             var (g, p, r) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(results[i]));
             T[] b = [], nb = [];
-            if (buffers is not null) (b, nb) = (Kernels.Values(s.Momentum![i]), Kernels.Values(buffers[i] = Kernels.FreshLike(gradients[i])));
+            if (buffers is not null) (b, nb) = (Kernels.Values(s.Momentum![i]), Kernels.Values(buffers[i] = Kernels.UninitializedLike(gradients[i])));
             Workers.ForChunks(g.Length, (start, count) => Simd.SgdStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
                 Workers.Chunk(b, start, count), Workers.Chunk(nb, start, count), r.AsSpan(start, count), rate, mu, decay, Nesterov, apply));
         }

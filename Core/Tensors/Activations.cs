@@ -12,7 +12,7 @@ public static class Activations
     public static Matrix<T> Softmax<T>(Matrix<T> x) where T : struct, IFloatingPointIeee754<T>
     {
         var (rows, columns) = (x.RowCount, x.ColumnCount);
-        var y = Kernels.FreshLike(x);
+        var y = Kernels.UninitializedLike(x);
         var xs = Kernels.Values(x);
         var ys = Kernels.Values(y);
         using var scratch = new Scratch<T>(2 * rows);
@@ -47,7 +47,7 @@ public static class Activations
         var sum = scratch.Span[rows..];
         RowMax(xs, rows, columns, max);
         sum.Clear();
-        var y = Kernels.FreshLike(x);
+        var y = Kernels.UninitializedLike(x);
         var ys = Kernels.Values(y);
         // Column by column (contiguous), vectorized over the rows; y's columns hold e^(x − m) until the last pass.
         for (var j = 0; j < columns; j++)
@@ -70,7 +70,7 @@ public static class Activations
     /// <summary>Element-wise σ(x) = 1 / (1 + e^(−x)) of <paramref name="x"/> into a fresh matrix of the same shape.</summary>
     public static Matrix<T> Sigmoid<T>(Matrix<T> x) where T : struct, IFloatingPointIeee754<T>
     {
-        var y = Kernels.FreshLike(x);
+        var y = Kernels.UninitializedLike(x);
         var xs = Kernels.Values(x);
         var ys = Kernels.Values(y);
         for (var i = 0; i < xs.Length; i++) ys[i] = Sigmoid(xs[i]);

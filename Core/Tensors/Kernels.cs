@@ -28,13 +28,13 @@ public static class Kernels
     /// <summary>A fresh matrix of zeros of the same shape as <paramref name="m"/>.</summary>
     public static Matrix<T> ZerosLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Zeros<T>(m.RowCount, m.ColumnCount);
 
-    /// <summary>A fresh rows × columns matrix whose values are undefined: the caller must write every element. Inside
+    /// <summary>A rows × columns matrix whose values are undefined (torch.empty): the caller must write every element. Inside
     /// <c>Fit</c> it is a recycled buffer (no allocation, no clearing); elsewhere a new matrix.</summary>
-    public static Matrix<T> Fresh<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T> =>
+    public static Matrix<T> Uninitialized<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T> =>
         Workspace<T>.Current?.Rent(rows, columns) ?? Matrix<T>.Build.Dense(rows, columns);
 
-    /// <summary><see cref="Fresh{T}(int, int)"/> with the shape of <paramref name="m"/>.</summary>
-    public static Matrix<T> FreshLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Fresh<T>(m.RowCount, m.ColumnCount);
+    /// <summary><see cref="Uninitialized{T}(int, int)"/> with the shape of <paramref name="m"/>.</summary>
+    public static Matrix<T> UninitializedLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Uninitialized<T>(m.RowCount, m.ColumnCount);
 
     /// <summary>A fresh matrix from row-major values (the layout of JSON, CSV and PyTorch).</summary>
     public static Matrix<T> FromRowMajor<T>(int rows, int columns, ReadOnlySpan<double> values) where T : struct, IFloatingPointIeee754<T>
@@ -67,7 +67,7 @@ public static class Kernels
     {
         var rows = m.RowCount;
         var data = Values(m);
-        var sums = Fresh<T>(1, m.ColumnCount);
+        var sums = Uninitialized<T>(1, m.ColumnCount);
         var s = Values(sums);
         // Vectorized sum: its order depends on the length only, so it is as deterministic as a sequential one.
         for (var j = 0; j < m.ColumnCount; j++) s[j] = TensorPrimitives.Sum<T>(data.AsSpan(j * rows, rows));

@@ -68,7 +68,7 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
         RequireSameShapes(updates, "Parameters.Add");
         return WithTensors(Tensors.Select((t, i) =>
         {
-            var sum = Kernels.FreshLike(t);   // fresh (recycled inside Fit): θ + Δ written into it
+            var sum = Kernels.UninitializedLike(t);   // fresh (recycled inside Fit): θ + Δ written into it
             t.Add(updates[i], sum);
             return sum;
         }));
@@ -88,7 +88,7 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
     /// <summary>Every tensor times <paramref name="factor"/>, into fresh tensors (recycled inside Fit).</summary>
     public Parameters<T> Scaled(T factor) => Map(t =>
     {
-        var scaled = Kernels.FreshLike(t);
+        var scaled = Kernels.UninitializedLike(t);
         TensorPrimitives.Multiply<T>(Kernels.Values(t), factor, Kernels.Values(scaled));
         return scaled;
     });

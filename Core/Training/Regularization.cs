@@ -23,7 +23,7 @@ public static class Regularization
         foreach (var (index, regularizer, tensor) in regularized)
         {
             penalty += regularizer.Penalty(tensor);
-            var sum = Kernels.FreshLike(tensor);   // a fresh sum (recycled inside Fit): the backward's tensor is not touched
+            var sum = Kernels.UninitializedLike(tensor);   // a fresh sum (recycled inside Fit): the backward's tensor is not touched
             tensors[index].Add(regularizer.Gradient(tensor), sum);
             tensors[index] = sum;
         }

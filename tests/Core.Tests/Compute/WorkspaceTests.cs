@@ -12,9 +12,9 @@ public class WorkspaceTests
         Matrix<float> kept, dead, viaStorage;
         using (workspace.Enter())
         {
-            kept = Kernels.Fresh<float>(2, 3);
-            dead = Kernels.Fresh<float>(2, 3);
-            viaStorage = Kernels.Fresh<float>(2, 3);
+            kept = Kernels.Uninitialized<float>(2, 3);
+            dead = Kernels.Uninitialized<float>(2, 3);
+            viaStorage = Kernels.Uninitialized<float>(2, 3);
         }
         // A different matrix object over viaStorage's array keeps it alive too.
         var alias = Matrix<float>.Build.Dense(2, 3, Kernels.Values(viaStorage));
@@ -22,8 +22,8 @@ public class WorkspaceTests
         Assert.Equal(2, workspace.Lent);
         using (workspace.Enter())
         {
-            Assert.Same(dead, Kernels.Fresh<float>(2, 3));                 // the dead one comes back
-            Assert.NotSame(kept, Kernels.Fresh<float>(2, 3));              // the others do not
+            Assert.Same(dead, Kernels.Uninitialized<float>(2, 3));                 // the dead one comes back
+            Assert.NotSame(kept, Kernels.Uninitialized<float>(2, 3));              // the others do not
             Assert.Equal(new float[6], Kernels.Values(Kernels.Zeros<float>(2, 3)));
         }
         Assert.Null(Workspace<float>.Current);                             // only inside Enter
@@ -71,10 +71,10 @@ public class WorkspaceTests
     {
         var workspace = new Workspace<float>();
         Matrix<float> m;
-        using (workspace.Enter()) m = Kernels.Fresh<float>(1, 1);
+        using (workspace.Enter()) m = Kernels.Uninitialized<float>(1, 1);
         var huge = Enumerable.Range(0, Reachability.Limit + 10).Select(i => new Holder(i)).ToArray();
         workspace.Recycle(new Holder(huge));
         Assert.True(workspace.GaveUp);
-        using (workspace.Enter()) Assert.NotSame(m, Kernels.Fresh<float>(1, 1));
+        using (workspace.Enter()) Assert.NotSame(m, Kernels.Uninitialized<float>(1, 1));
     }
 }
