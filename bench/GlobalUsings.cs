@@ -7,3 +7,4 @@ global using Nabla.Compute;
 global using Nabla.Diagnostics;
 global using Nabla.Tensors;
 global using Nabla.Training;
+global using Nabla.Evaluation;

@@ -19,5 +19,5 @@ var loaded = ModelFile.Load<float>(path);
 var predicted = loaded.PredictClasses(test, Loss.SoftmaxCrossEntropy);
 var accuracy = predicted.Zip(test.Labels!).Count(p => p.First == p.Second) / (double)test.Count;
 Log($"saved {path}; the loaded model scores {accuracy:P2} on {test.Count} test images");
-Log(ConfusionMatrixText.Format(Metrics.ConfusionMatrix(test.Labels!, predicted, 10)));
+Log(ConfusionMatrixText.Format(ConfusionMatrix.Of(test.Labels!, predicted, 10)));
 foreach (var chart in TrainingCharts.Write(result.History, OutDir)) Log($"chart: {chart}");

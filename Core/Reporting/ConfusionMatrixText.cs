@@ -5,6 +5,9 @@ namespace Nabla.Reporting;
 /// <summary>A confusion matrix as a text table: rows are actual classes, columns predicted, with per-class recall.</summary>
 public static class ConfusionMatrixText
 {
+    /// <summary>The table of <paramref name="matrix"/>; <paramref name="names"/> label the classes (default 0..n−1).</summary>
+    public static string Format(Evaluation.ConfusionMatrix matrix, IReadOnlyList<string>? names = null) => Format(matrix.ToArray(), names);
+
     /// <summary>The table for counts[actual, predicted]; <paramref name="names"/> label the classes (default 0..n−1).</summary>
     public static string Format(int[,] counts, IReadOnlyList<string>? names = null)
     {

@@ -71,7 +71,7 @@ public static class FitExtensions
             if (cancelled && seen == 0) break;
             double? valLoss = null, valAccuracy = null;
             if (validation is not null && !cancelled)
-                (valLoss, valAccuracy) = state.Model.Evaluate(validation, loss);
+                (valLoss, valAccuracy) = state.Model.Validate(validation, loss);
             var metrics = new EpochMetrics(epoch, lossSum / seen, train.Labels is null ? null : (double)correct / seen,
                 valLoss, valAccuracy, clock.Elapsed.TotalSeconds, optimizer.LearningRateInForce(state.OptimizerState));
             history.Add(metrics);
@@ -90,8 +90,9 @@ public static class FitExtensions
     }
 
     /// <summary>Mean loss (weighted by batch size) plus the regularization penalty Σ R(θ), as Keras reports it, and accuracy
-    /// (null for regression) over a dataset, in inference mode.</summary>
-    public static (double Loss, double? Accuracy) Evaluate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
+    /// (null for regression) over a dataset, in inference mode: Fit's val_loss and val_accuracy. Scripts call
+    /// <c>model.Evaluate</c> (Nabla.Evaluation), which returns these and everything a report needs.</summary>
+    internal static (double Loss, double? Accuracy) Validate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
         where T : struct, IFloatingPointIeee754<T>
     {
         CheckFits(model, data);

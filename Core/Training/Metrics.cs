@@ -28,14 +28,4 @@ public static class Metrics
     /// <summary>Fraction of rows whose predicted class equals the label.</summary>
     public static double Accuracy<T>(Matrix<T> probabilities, IReadOnlyList<int> labels) where T : struct, IFloatingPointIeee754<T> =>
         labels.Count == 0 ? double.NaN : (double)CorrectCount(probabilities, labels) / labels.Count;
-
-    /// <summary>Confusion matrix: counts[actual, predicted].</summary>
-    public static int[,] ConfusionMatrix(IReadOnlyList<int> actual, IReadOnlyList<int> predicted, int classes)
-    {
-        if (actual.Count != predicted.Count)
-            throw new ArgumentException($"ConfusionMatrix: {actual.Count} labels but {predicted.Count} predictions.");
-        var counts = new int[classes, classes];
-        for (var i = 0; i < actual.Count; i++) counts[actual[i], predicted[i]]++;
-        return counts;
-    }
 }

@@ -3,6 +3,7 @@ global using FsCheck;
 global using FsCheck.Fluent;
 global using MathNet.Numerics.LinearAlgebra;
 global using Nabla.Data;
+global using Nabla.Evaluation;
 global using Nabla.Layers;
 global using Nabla.Losses;
 global using Nabla.Models;

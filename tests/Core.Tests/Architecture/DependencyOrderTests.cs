@@ -5,7 +5,7 @@ namespace Nabla.Tests.Architecture;
 
 /// <summary>
 /// Core's folders depend one way: Compute ← Tensors ← Layers, Losses (and Data) ← Optimizers ← Models ← Training ←
-/// Serialization, Reporting, Diagnostics. A reader learns them bottom-up. This test reads every type of Nabla.Core —
+/// Evaluation ← Serialization, Reporting, Diagnostics. A reader learns them bottom-up. This test reads every type of Nabla.Core —
 /// signatures and method bodies (IL), compiler-generated closures included — and fails on any reference that runs
 /// against that order, naming the member that makes it.
 /// </summary>
@@ -20,7 +20,8 @@ public class DependencyOrderTests
         ["Optimizers"] = 3,
         ["Models"] = 4,
         ["Training"] = 5,
-        ["Serialization"] = 6, ["Reporting"] = 6, ["Diagnostics"] = 6,
+        ["Evaluation"] = 6,
+        ["Serialization"] = 7, ["Reporting"] = 7, ["Diagnostics"] = 7,
     };
 
     static readonly Assembly Core = typeof(Nabla.Models.Sequential).Assembly;
@@ -44,7 +45,7 @@ public class DependencyOrderTests
             }
         }
         Assert.True(violations.Count == 0,
-            "References against the folder order Compute ← Tensors ← Layers, Losses, Data ← Optimizers ← Models ← Training ← Serialization, Reporting, Diagnostics:\n"
+            "References against the folder order Compute ← Tensors ← Layers, Losses, Data ← Optimizers ← Models ← Training ← Evaluation ← Serialization, Reporting, Diagnostics:\n"
             + string.Join("\n", violations));
     }
 

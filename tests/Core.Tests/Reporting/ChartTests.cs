@@ -45,7 +45,7 @@ public class ChartTests
     [Fact]
     public void Confusion_matrix_table_shows_counts_and_recall()
     {
-        var counts = Metrics.ConfusionMatrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], 2);
+        var counts = ConfusionMatrix.Of([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], 2);
         Assert.Equal(1, counts[0, 1]);
         var text = ConfusionMatrixText.Format(counts, ["cat", "dog"]);
         Assert.Contains("50.0%", text);
