@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Nabla.Data;
 using Nabla.Compute;
+using Nabla.ScriptHost.Commands;
 using Nabla.Tensors;
 using Nabla.Training;
 
@@ -23,25 +24,22 @@ public static class NablaHost
         typeof(NablaHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Runs the command line <paramref name="args"/>; <paramref name="cancellation"/> is Ctrl+C/SIGTERM.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, HostConsole console, CancellationToken cancellation,
-        string? cacheDirectory = null)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, HostConsole console, CancellationToken cancellation,
+        string? cacheDirectory = null) =>
+        NablaCommandLine.InvokeAsync(args, new HostContext(console, args, cacheDirectory), cancellation);
+
+    /// <summary>Runs one script as <paramref name="options"/> say (<c>nabla [run] …</c>); the exit code.</summary>
+    public static async Task<int> RunScriptAsync(HostOptions options, HostContext host, CancellationToken cancellation)
     {
-        HostOptions options;
+        var (args, console, cacheDirectory) = (host.CommandLine, host.Console, host.CacheDirectory);
         ScriptArguments scriptArgs;
         try
         {
-            options = HostOptions.Parse(args);
-            if (options.Help) { console.Output.Write(HostOptions.HelpText); return 0; }
-            if (options.Version)
-            {
-                console.Output.WriteLine($"nabla {Version} ({System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription})");
-                return 0;
-            }
-            if (options.Script is null) throw new UsageException($"no script given. {HostOptions.Usage}");
+            if (options.Script is null) throw new UsageException($"no script given. Usage: {RunCommand.Usage} (nabla --help: more)");
             if (!File.Exists(options.Script))
                 throw new UsageException(Directory.Exists(options.Script)
                     ? $"{options.Script} is a folder, not a script (.csx)."
-                    : $"{options.Script}: no such script (looked in {Environment.CurrentDirectory}).");
+                    : $"{options.Script}: no such script (looked in {Environment.CurrentDirectory}){NablaCommandLine.GuessCommand(options.Script, host)}.");
             scriptArgs = ScriptArguments.Parse(options.ScriptArgs);
         }
         catch (UsageException e)
