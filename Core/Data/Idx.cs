@@ -10,14 +10,16 @@ public sealed record IdxArray(byte[] Data, int[] Dimensions)
     public int Count => Dimensions[0];
 
     /// <summary>Bytes per item: the product of the other dimensions (784 for 28×28 images, 1 for labels).</summary>
-    public int ItemSize => Dimensions.Skip(1).Aggregate(1, (a, b) => a * b);
+    public int ItemSize => Dimensions.Skip(1).Aggregate(1, (a, b) => checked(a * b));   // Idx checks it fits
 
     public override string ToString() => $"IdxArray({string.Join("×", Dimensions)})";
 }
 
 /// <summary>
 /// Reads IDX files: magic 00 00 08 NN (08 = unsigned bytes, NN = number of dimensions), NN big-endian int32
-/// dimensions, then the data. Gzip is detected by its first two bytes (1F 8B), not by the file name.
+/// dimensions, then the data. Gzip is detected by its first two bytes (1F 8B), not by the file name. The declared
+/// size is computed without overflow and checked against the file before the data is allocated; a gzip stream is
+/// decompressed only as far as the header says, so a decompression bomb is refused, not inflated.
 /// </summary>
 public static class Idx
 {
@@ -25,63 +27,164 @@ public static class Idx
     public static IdxArray Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such IDX file.", path);
-        var bytes = Decompressed(path);
-        return Parse(path, bytes);
+        using var file = File.OpenRead(path);
+        return Read(file, path);
     }
 
-    static byte[] Decompressed(string path)
+    /// <summary>Reads an IDX array, raw or gzipped, from a seekable stream; <paramref name="path"/> names it in errors.</summary>
+    public static IdxArray Read(Stream stream, string path)
     {
-        var raw = File.ReadAllBytes(path);
-        if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B) return raw;
+        Span<byte> start = stackalloc byte[2];
+        var got = stream.ReadAtLeast(start, 2, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return got == 2 && start[0] == 0x1F && start[1] == 0x8B ? FromGzip(stream, path) : FromStream(stream, path, stream.Length, gzip: false, isize: null);
+    }
+
+    /// <summary>Parses IDX bytes (not gzipped); <paramref name="path"/> only names the source in errors.</summary>
+    public static IdxArray Parse(string path, byte[] bytes) => FromStream(new MemoryStream(bytes, writable: false), path, bytes.Length, gzip: false, isize: null);
+
+    // The gzip trailer ends with ISIZE, the uncompressed length mod 2³². .NET's GZipStream stops quietly where a
+    // cut-off stream ends (it only checks a trailer that is there), so a cut is caught by the IDX header's size, or,
+    // cut inside the trailer, by ISIZE.
+    static IdxArray FromGzip(Stream raw, string path)
+    {
+        uint? isize = null;
+        if (raw.Length >= 18)   // 10-byte header + 8-byte trailer at least
+        {
+            Span<byte> last = stackalloc byte[4];
+            raw.Position = raw.Length - 4;
+            raw.ReadExactly(last);
+            isize = BinaryPrimitives.ReadUInt32LittleEndian(last);
+        }
+        raw.Position = 0;
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            gzip.CopyTo(output);
-            // GZipStream stops quietly at a cut-off stream; the trailer's size field (ISIZE, length mod 2³²) tells.
-            var declared = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
-            if (raw.Length < 18 || declared != (uint)output.Length)
-                throw new DataFormatException(path, "gzip stream", $"a complete gzip stream (its trailer says {declared} bytes)",
-                    $"{output.Length} bytes before it ended: the file is truncated or corrupt");
-            return output.ToArray();
+            using var inflated = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true);
+            return FromStream(inflated, path, null, gzip: true, isize);
         }
         catch (InvalidDataException e)
         {
-            throw new DataFormatException(path, "gzip stream", "a complete gzip stream", $"a corrupt or truncated one ({e.Message})");
+            // .NET says "unsupported compression method" for a bad checksum too; say what it means.
+            throw new DataFormatException(path, "gzip stream", "a valid gzip stream", $"a corrupt one: bad header, data or checksum ({e.Message})");
         }
     }
 
-    /// <summary>Parses IDX bytes; <paramref name="path"/> only names the source in errors.</summary>
-    public static IdxArray Parse(string path, byte[] bytes)
+    // length: the bytes in the (raw) source, known up front; null for gzip, where the decompressed size is only known
+    // by reading, and the trailer's ISIZE (null when the file is too short to have one) is checked then.
+    static IdxArray FromStream(Stream source, string path, long? length, bool gzip, uint? isize)
     {
-        if (bytes.Length < 4)
-            throw new DataFormatException(path, "byte 0", "a 4-byte IDX magic number (00 00 08 NN)", $"a file of {bytes.Length} bytes");
-        if (bytes[0] != 0 || bytes[1] != 0)
-            throw new DataFormatException(path, "byte 0", "IDX magic starting 00 00", $"{bytes[0]:X2} {bytes[1]:X2} (not an IDX file)");
-        if (bytes[2] != 0x08)
-            throw new DataFormatException(path, "byte 2", "element type 08 (unsigned byte)", $"type {bytes[2]:X2}, which Nabla does not read");
-        var rank = bytes[3];
+        var unit = gzip ? "decompressed byte" : "byte";
+        var head = new byte[20];   // magic + up to 4 dimensions
+        var got = source.ReadAtLeast(head.AsSpan(0, 4), 4, throwOnEndOfStream: false);
+        if (got < 4)
+            throw new DataFormatException(path, $"{unit} 0", "a 4-byte IDX magic number (00 00 08 NN)", gzip ? $"a gzip stream of {got} bytes" : $"a file of {got} bytes");
+        if (head[0] != 0 || head[1] != 0)
+            throw new DataFormatException(path, $"{unit} 0", "IDX magic starting 00 00", $"{head[0]:X2} {head[1]:X2} (not an IDX file)");
+        if (head[2] != 0x08)
+            throw new DataFormatException(path, $"{unit} 2", "element type 08 (unsigned byte)", $"type {head[2]:X2}{TypeName(head[2])}, which Nabla does not read");
+        var rank = head[3];
         if (rank is < 1 or > 4)
-            throw new DataFormatException(path, "byte 3", "1 to 4 dimensions", $"{rank}");
+            throw new DataFormatException(path, $"{unit} 3", "1 to 4 dimensions", $"{rank}");
         var headerSize = 4 + 4 * rank;
-        if (bytes.Length < headerSize)
-            throw new DataFormatException(path, $"byte {bytes.Length}", $"{rank} dimension sizes ({headerSize} header bytes)", $"end of file after {bytes.Length} bytes");
+        got = 4 + source.ReadAtLeast(head.AsSpan(4, 4 * rank), 4 * rank, throwOnEndOfStream: false);
+        if (got < headerSize)
+            throw new DataFormatException(path, $"{unit} {got}", $"{rank} dimension sizes ({headerSize} header bytes)", $"end of {(gzip ? "the gzip stream" : "file")} after {got} bytes");
         var dims = new int[rank];
-        long expected = 1;
         for (var d = 0; d < rank; d++)
         {
-            var offset = 4 + 4 * d;
-            var size = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset, 4));   // IDX is big-endian
-            if (size < 0)
-                throw new DataFormatException(path, $"byte {offset}", "a non-negative dimension size", $"{size}");
-            dims[d] = size;
-            expected *= size;
+            dims[d] = BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(4 + 4 * d, 4));   // IDX is big-endian
+            if (dims[d] < 0)
+                throw new DataFormatException(path, $"{unit} {4 + 4 * d}", "a non-negative dimension size", $"{dims[d]}");
         }
-        var actual = (long)bytes.Length - headerSize;
-        if (actual < expected)
-            throw new DataFormatException(path, $"byte {bytes.Length}", $"{expected} data bytes for dimensions {string.Join("×", dims)}", $"end of file after {actual} (truncated)");
-        if (actual > expected)
-            throw new DataFormatException(path, $"byte {headerSize + expected}", $"end of file after {expected} data bytes for dimensions {string.Join("×", dims)}", $"{actual - expected} trailing bytes");
-        return new IdxArray(bytes.AsSpan(headerSize).ToArray(), dims);
+        var shape = string.Join("×", dims);
+        var expected = Product(dims);   // at most (2³¹)⁴: an Int128 cannot wrap
+        if (length is { } total && total - headerSize != expected)
+        {
+            source.Position = 0;   // a raw file: its first 20 bytes, to see whether another rank fits
+            source.ReadAtLeast(head, (int)Math.Min(head.Length, total), throwOnEndOfStream: false);
+            throw SizeMismatch(path, head, rank, dims, expected, total - headerSize, total);
+        }
+        var item = Product(dims[1..]);
+        if (item > int.MaxValue)
+            throw new DataFormatException(path, $"{unit} 8", $"items of at most {int.MaxValue} bytes", $"dimensions {shape}: {item} bytes per item");
+        if (expected > Array.MaxLength)
+            throw new DataFormatException(path, $"{unit} 4", $"at most {Array.MaxLength} data bytes (one array)", $"dimensions {shape}: {expected} bytes");
+
+        var (data, read) = gzip ? ReadGrowing(source, (int)expected) : (new byte[(int)expected], 0);
+        if (!gzip) source.ReadExactly(data);   // the size was checked above
+        else if (read < expected)
+            throw new DataFormatException(path, $"decompressed byte {headerSize + read}", $"{expected} data bytes for dimensions {shape}",
+                isize == (uint)(headerSize + read)
+                    ? $"the end of the data after {read}: the gzip stream is complete (its trailer agrees), the IDX inside it is truncated"
+                    : $"the end of the gzip stream after {read}: the .gz file is cut off");
+        if (gzip)
+        {
+            var extra = Drain(source);
+            if (extra > 0)
+                throw new DataFormatException(path, $"decompressed byte {headerSize + expected}",
+                    $"the end of the data after {expected} bytes for dimensions {shape}", $"{(extra >= DrainLimit ? "at least " : "")}{extra} more decompressed bytes");
+            if ((uint)(headerSize + expected) != isize)
+                throw new DataFormatException(path, "gzip trailer (last 4 bytes)", $"the decompressed size, {headerSize + expected} bytes",
+                    $"{(isize is null ? "no trailer" : $"{isize}")}: the gzip trailer is cut off or corrupt");
+        }
+        return new IdxArray(data, dims);
     }
+
+    // The data size disagrees with the header. If the file's size fits another number of dimensions exactly, the
+    // rank byte of the magic is the likelier fault: say so.
+    static DataFormatException SizeMismatch(string path, byte[] head, int rank, int[] dims, Int128 expected, long actual, long fileLength)
+    {
+        var shape = string.Join("×", dims);
+        for (var r = 1; r <= 4; r++)
+        {
+            if (r == rank || 4 + 4 * r > fileLength) continue;
+            var other = Enumerable.Range(0, r).Select(d => BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(4 + 4 * d, 4))).ToArray();
+            if (other.All(d => d >= 0) && Product(other) == fileLength - 4 - 4 * r)
+                return new DataFormatException(path, "byte 3", $"the number of dimensions (magic 00 00 08 {rank:X2} says {rank}, dimensions {shape}) to fit the file's {fileLength} bytes",
+                    $"{(actual > expected ? $"{actual - expected} trailing bytes" : $"{expected - actual} bytes missing")}, while {r} dimension{(r == 1 ? "" : "s")} ({string.Join("×", other)}) {(r == 1 ? "fits" : "fit")} exactly: is the magic 00 00 08 {r:X2}?");
+        }
+        return actual < expected
+            ? new DataFormatException(path, $"byte {fileLength}", $"{expected} data bytes for dimensions {shape}", $"end of file after {actual} (truncated)")
+            : new DataFormatException(path, $"byte {4 + 4 * rank + expected}", $"end of file after {expected} data bytes for dimensions {shape}", $"{actual - expected} trailing bytes");
+    }
+
+    // A gzip stream's data read into a buffer that grows with what arrives: a 100-byte file whose header claims 2 GB
+    // costs what it inflates to, not what it claims.
+    static (byte[] Data, int Read) ReadGrowing(Stream source, int expected)
+    {
+        var buffer = new byte[Math.Min(expected, 1 << 20)];
+        var read = 0;
+        while (read < expected)
+        {
+            if (read == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(expected, 2L * buffer.Length));
+            var n = source.Read(buffer, read, buffer.Length - read);
+            if (n == 0) break;
+            read += n;
+        }
+        return (buffer, read);
+    }
+
+    static Int128 Product(IEnumerable<int> dims) => dims.Aggregate(Int128.One, (p, d) => p * d);
+
+    const long DrainLimit = 1 << 20;
+
+    // How many bytes are left in the stream, up to DrainLimit (a bomb of trailing data is not inflated to count it).
+    static long Drain(Stream source)
+    {
+        var buffer = new byte[4096];
+        long count = 0;
+        int n;
+        while (count < DrainLimit && (n = source.Read(buffer)) > 0) count += n;
+        return count;
+    }
+
+    static string TypeName(byte type) => type switch
+    {
+        0x09 => " (signed byte)",
+        0x0B => " (int16)",
+        0x0C => " (int32)",
+        0x0D => " (float32)",
+        0x0E => " (float64)",
+        _ => " (not an IDX type)",
+    };
 }

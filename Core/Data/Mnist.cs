@@ -32,6 +32,8 @@ public static class Mnist
         var labels = Idx.Read(labelsPath);
         if (images.Dimensions.Length < 2)
             throw new DataFormatException(imagesPath, "byte 3", "an image file with 2 or more dimensions (count, rows, columns)", $"{images.Dimensions.Length} dimension");
+        if (images.ItemSize == 0)
+            throw new DataFormatException(imagesPath, "byte 8", "images of at least one pixel", $"dimensions {string.Join("×", images.Dimensions)}");
         if (labels.Dimensions.Length != 1)
             throw new DataFormatException(labelsPath, "byte 3", "a label file with 1 dimension", $"{labels.Dimensions.Length} dimensions");
         if (images.Count != labels.Count)

@@ -30,6 +30,34 @@ public sealed class IdxTests : IDisposable
         return output.ToArray();
     }
 
+    public static TheoryData<string> CaseNames => new(IdxCorpus.Cases.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void A_malformed_file_is_refused_naming_the_file_and_the_position(string name)
+    {
+        var file = IdxCorpus.Cases.Single(c => c.Name == name);
+        var path = Write("case", file.Bytes);
+        var e = Assert.Throws<DataFormatException>(() => Idx.Read(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(file.Position, e.Message);
+        Assert.Matches(@"^((decompressed )?byte \d+|gzip stream|gzip trailer)", e.Position);
+    }
+
+    [Fact]
+    public void The_corpus_has_at_least_12_cases() => Assert.True(IdxCorpus.Cases.Count >= 12);
+
+    [Fact]
+    public void A_gzip_stream_claiming_more_than_it_holds_costs_what_it_inflates_to_not_what_it_claims()
+    {
+        var path = Write("claim.gz", IdxCorpus.Cases.Single(c => c.Name.StartsWith("a 36-byte gzip", StringComparison.Ordinal)).Bytes);
+        Assert.Throws<DataFormatException>(() => Idx.Read(path));   // JIT first
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<DataFormatException>(() => Idx.Read(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 10_000_000, $"{allocated:N0} bytes allocated for a {new FileInfo(path).Length}-byte file claiming 1.6 GB");
+    }
+
     [Fact]
     public void Reads_raw_and_gzipped_files_alike_whatever_their_names()
     {

@@ -4,13 +4,6 @@ using Nabla.Serialization;
 
 namespace Nabla.Tests.Serialization;
 
-/// <summary>One malformed file: what is wrong (its name), its bytes, and a fragment the error must contain to show it
-/// names the right place. <see cref="Model"/>: loaded with ModelFile.Load (else SafeTensors.Read).</summary>
-public sealed record MalformedFile(string Name, byte[] Bytes, string Position, bool Model = false)
-{
-    public override string ToString() => Name;
-}
-
 /// <summary>The malformed safetensors and model files every reader must refuse with a DataFormatException. Generated
 /// here, deterministically, each with the fault it carries: the reference implementation's rules (huggingface/safetensors
 /// tensor.rs), the crashes and silent acceptances reported in issue 11, and Nabla's architecture checks.</summary>
