@@ -58,5 +58,13 @@ public sealed record Adagrad(LearningRateSchedule? LearningRate = null, double E
 /// <summary><see cref="Adagrad"/>'s state: the number of updates made and the running sums of squared gradients s.</summary>
 public sealed record AdagradState<T>(long Count, Parameters<T> SumOfSquares) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count).With("sum_of_squares", SumOfSquares);
+
+    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    {
+        contents.RequireSameNames(ToStateDict(), this);
+        return new AdagradState<T>(contents.Count(), contents.Slot("sum_of_squares", SumOfSquares)!);
+    }
+
     public override string ToString() => $"AdagradState(count {Count}, {SumOfSquares})";
 }

@@ -74,5 +74,13 @@ public sealed record Adam(LearningRateSchedule? LearningRate = null, double Beta
 /// <summary>The state of <see cref="Adam"/> and <see cref="AdamW"/>: updates made, first moments m, second moments v.</summary>
 public sealed record AdamState<T>(long Count, Parameters<T> M, Parameters<T> V) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count).With("m", M).With("v", V);
+
+    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    {
+        contents.RequireSameNames(ToStateDict(), this);
+        return new AdamState<T>(contents.Count(), contents.Slot("m", M)!, contents.Slot("v", V)!);
+    }
+
     public override string ToString() => $"AdamState(count {Count}, {M})";
 }

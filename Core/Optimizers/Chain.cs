@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Optimizers;
 
@@ -66,5 +67,47 @@ public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
 /// <summary><see cref="Chain"/>'s state: one state per transform, in order.</summary>
 public sealed record ChainState<T>(ImmutableArray<IOptimizerState<T>> States) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    // The transforms' names as they are (Adam in a chain after clipping still saves m/0.weight). A tensor name that two
+    // transforms both give gets each one's position in front (1/trace/0.weight, 3/trace/0.weight). A scalar that several
+    // give (each one's count) is listed once: every transform of a chain makes the same number of updates.
+    public StateDict<T> ToStateDict()
+    {
+        var parts = States.Select(s => s.ToStateDict()).ToArray();
+        var shared = SharedTensorNames(parts);
+        var (names, tensors, scalars) = (new List<string>(), new List<Matrix<T>>(), new List<(string Name, long Value)>());
+        for (var i = 0; i < parts.Length; i++)
+        {
+            for (var k = 0; k < parts[i].Tensors.Count; k++)
+            {
+                names.Add(Name(i, parts[i].Tensors.Names[k], shared));
+                tensors.Add(parts[i].Tensors[k]);
+            }
+            foreach (var (name, value) in parts[i].Scalars)
+            {
+                var j = scalars.FindIndex(s => s.Name == name);
+                if (j < 0) scalars.Add((name, value));
+                else if (scalars[j].Value != value)
+                    throw new InvalidOperationException($"ChainState: two transforms hold {name} = {scalars[j].Value} and {value}; " +
+                        "the transforms of a chain make the same number of updates, so the state was not made by Init and Update.");
+            }
+        }
+        return new StateDict<T>(new Parameters<T>(names, tensors), [.. scalars]);
+    }
+
+    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    {
+        contents.RequireSameNames(ToStateDict(), this);
+        var parts = States.Select(s => s.ToStateDict()).ToArray();
+        var shared = SharedTensorNames(parts);
+        return new ChainState<T>([.. States.Select((state, i) => state.LoadStateDict(new StateDict<T>(
+            parts[i].Tensors.WithTensors(parts[i].Tensors.Names.Select(n => contents.Tensors[Name(i, n, shared)])),
+            [.. parts[i].Scalars.Select(s => (s.Name, contents.Scalar(s.Name)))])))]);
+    }
+
+    static HashSet<string> SharedTensorNames(StateDict<T>[] parts) =>
+        parts.SelectMany(p => p.Tensors.Names).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+
+    static string Name(int position, string name, HashSet<string> shared) => shared.Contains(name) ? $"{position}/{name}" : name;
+
     public override string ToString() => $"ChainState({string.Join(", ", States)})";
 }

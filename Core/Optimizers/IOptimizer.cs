@@ -29,13 +29,32 @@ public interface IOptimizer
     double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> => null;
 }
 
-/// <summary>An optimizer's state: plain data (records of tensors and counters), so a checkpoint can save it.</summary>
-public interface IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>;
+/// <summary>An optimizer's state: plain data (records of tensors and counters) that lists its contents by name, so a
+/// checkpoint can save it and <c>Fit</c> can tell which buffers it holds, without reflection.</summary>
+public interface IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>Every tensor this state holds, named "slot/parameter" (<c>m/0.weight</c>), and every scalar (<c>count</c>),
+    /// in a fixed order. The tensors are the state's own (not copies): never change them.</summary>
+    StateDict<T> ToStateDict();
+
+    /// <summary>A state of this one's structure (what Init made for the same parameters) holding the tensors and scalars
+    /// of <paramref name="contents"/>, which must have exactly this state's names and shapes. The tensors are taken as
+    /// they are (not copied). With <see cref="ToStateDict"/>: state → contents → state gives an equal state.</summary>
+    IOptimizerState<T> LoadStateDict(StateDict<T> contents);
+}
 
 /// <summary>The state of a stateless transform.</summary>
 public sealed record EmptyState<T> : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
     public static readonly EmptyState<T> Instance = new();
+
+    public StateDict<T> ToStateDict() => StateDict<T>.Empty;
+
+    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    {
+        contents.RequireSameNames(StateDict<T>.Empty, this);
+        return this;
+    }
 }
 
 /// <summary>Helpers shared by the optimizers' Update functions.</summary>

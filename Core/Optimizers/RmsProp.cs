@@ -72,5 +72,16 @@ public sealed record RmsProp(LearningRateSchedule? LearningRate = null, double R
 public sealed record RmsPropState<T>(long Count, Parameters<T> SquareAverage, Parameters<T>? GradientAverage, Parameters<T>? Momentum)
     : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    // v and m as in Adam (running means of g² and g), the momentum buffer as Trace names it.
+    public StateDict<T> ToStateDict() =>
+        StateDict<T>.Empty.With("count", Count).With("v", SquareAverage).With("m", GradientAverage).With("trace", Momentum);
+
+    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    {
+        contents.RequireSameNames(ToStateDict(), this);
+        return new RmsPropState<T>(contents.Count(), contents.Slot("v", SquareAverage)!, contents.Slot("m", GradientAverage),
+            contents.Slot("trace", Momentum));
+    }
+
     public override string ToString() => $"RmsPropState(count {Count}, {SquareAverage})";
 }

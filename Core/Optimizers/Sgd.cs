@@ -79,5 +79,13 @@ public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momen
 /// <summary><see cref="Sgd"/>'s state: the number of updates made and the momentum buffers b (null without momentum).</summary>
 public sealed record SgdState<T>(long Count, Parameters<T>? Momentum) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count).With("trace", Momentum);
+
+    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    {
+        contents.RequireSameNames(ToStateDict(), this);
+        return new SgdState<T>(contents.Count(), contents.Slot("trace", Momentum));
+    }
+
     public override string ToString() => $"SgdState(count {Count}{(Momentum is null ? "" : $", momentum {Momentum}")})";
 }

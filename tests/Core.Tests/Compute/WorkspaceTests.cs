@@ -45,7 +45,12 @@ public class WorkspaceTests
         }
     }
 
-    sealed record Previous<T>(Parameters<T> Gradients) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>;
+    sealed record Previous<T>(Parameters<T> Gradients) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
+    {
+        public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("previous", Gradients);
+
+        public IOptimizerState<T> LoadStateDict(StateDict<T> contents) => new Previous<T>(contents.Slot("previous", Gradients)!);
+    }
 
     [Fact]
     public void Fit_with_an_optimizer_that_keeps_gradients_by_reference_still_equals_a_fold_of_Step()
