@@ -25,7 +25,15 @@ public static class Host
     }
 
     /// <summary>Starts the built program (<c>dotnet nabla.dll</c>) with output redirected.</summary>
-    public static Process Start(string workingDirectory, string cacheDirectory, params string[] args)
+    public static Process Start(string workingDirectory, string cacheDirectory, params string[] args) =>
+        StartProgram(typeof(NablaHost).Assembly.Location, workingDirectory, cacheDirectory, args);
+
+    /// <summary>The launcher at the repository root (Solution.csproj, what <c>dotnet run</c> there runs), built in the
+    /// configuration of these tests.</summary>
+    public static string Launcher { get; } = LauncherPath();
+
+    /// <summary>Starts <c>dotnet <paramref name="program"/></c> with output redirected.</summary>
+    public static Process StartProgram(string program, string workingDirectory, string cacheDirectory, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -34,7 +42,7 @@ public static class Host
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(typeof(NablaHost).Assembly.Location);
+        start.ArgumentList.Add(program);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NABLA_CACHE"] = cacheDirectory;
         start.Environment["TERM"] = "xterm-256color";   // redirected output must be plain even on a colour terminal
@@ -43,9 +51,13 @@ public static class Host
     }
 
     /// <summary>Runs the built program to its end (at most <paramref name="timeoutSeconds"/>).</summary>
-    public static async Task<HostRun> OutOfProcess(string workingDirectory, string cacheDirectory, int timeoutSeconds, params string[] args)
+    public static Task<HostRun> OutOfProcess(string workingDirectory, string cacheDirectory, int timeoutSeconds, params string[] args) =>
+        RunProgram(typeof(NablaHost).Assembly.Location, workingDirectory, cacheDirectory, timeoutSeconds, args);
+
+    /// <summary>Runs <c>dotnet <paramref name="program"/></c> to its end (at most <paramref name="timeoutSeconds"/>).</summary>
+    public static async Task<HostRun> RunProgram(string program, string workingDirectory, string cacheDirectory, int timeoutSeconds, params string[] args)
     {
-        using var process = Start(workingDirectory, cacheDirectory, args);
+        using var process = StartProgram(program, workingDirectory, cacheDirectory, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
@@ -64,6 +76,13 @@ public static class Host
         var path = Path.Combine(Path.GetTempPath(), "nabla-host-tests", $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    // tests/ScriptHost.Tests/bin/<configuration>/<framework>/ → bin/<configuration>/<framework>/ at the root.
+    static string LauncherPath()
+    {
+        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        return Path.Combine(RepoRoot, "bin", framework.Parent!.Name, framework.Name, "nabla-launcher.dll");
     }
 
     static string FindRepoRoot()

@@ -51,6 +51,20 @@ public sealed partial class ProcessTests(HostFolder folder) : IClassFixture<Host
         Assert.InRange(accuracy, 93.0, 100.0);   // one epoch of SGD on MNIST: about 95%
     }
 
+    [Fact]
+    public async Task The_launcher_at_the_repository_root_is_the_host()
+    {
+        // dotnet run at the root finds Solution.csproj; dotnet build and dotnet test there must still mean Solution.sln,
+        // which MSBuild picks only when the folder's one project and one solution share their name.
+        Assert.Equal(["Solution.csproj"], Directory.GetFiles(Host.RepoRoot, "*.*proj").Select(Path.GetFileName));
+        Assert.Equal(["Solution.sln"], Directory.GetFiles(Host.RepoRoot, "*.sln*").Select(Path.GetFileName));
+
+        var script = folder.Write("launched.csx", "Log($\"launched {Arg(\"word\", \"\")} {Seed}\");\nreturn 3;\n");
+        var run = await Host.RunProgram(Host.Launcher, folder.Path, folder.Cache, 120, "--seed", "5", "--out", folder.NewRunFolder(), script, "--word", "hi");
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal("launched hi 5", run.Output.Trim());
+    }
+
     [GeneratedRegex(@"## Quickstart\n(?:.*\n)*?```csharp\n((?:.*\n)*?)```")]
     private static partial Regex QuickstartBlock();
 
