@@ -108,28 +108,45 @@ public static class NablaHost
             return 1;
         }
 
-        var globals = new ScriptGlobals(scriptArgs, options.Seed, run.Path, cancellation, console.Line);
-        using var display = new ProgressDisplay(console);
-        using var stopOnCancel = cancellation.Register(() =>
-            console.Line("nabla: cancelling: training stops at the next batch (press Ctrl+C again to stop at once)"));
-        var (status, code, error) = await RunScriptAsync(compiled, globals, [run, display, new CancelAtNextBatch(cancellation)], run, console, cancellation);
-        display.Dispose();
-        if (status == "completed" && compiled.DynamicArguments
-            && scriptArgs.UnknownNames(scriptArgs.Read) is { Count: > 0 } unread)
+        string status;
+        string? error;
+        int code;
+        using (var log = run.OpenLog())
         {
-            // Names built at run time cannot be checked before the run; say so at least at the end.
-            var message = ScriptArguments.DescribeUnknown(script, unread, scriptArgs.Used.Select(p => new ArgumentInfo(p.Key, p.Value)).ToArray());
-            console.Error.WriteLine($"nabla: {message}");
-            (status, code, error) = ("failed", 1, message);
+            var runConsole = console.WithTranscript(log);   // everything the run prints is kept in output.log
+            var globals = new ScriptGlobals(scriptArgs, options.Seed, run.Path, cancellation, runConsole.Line);
+            using var display = new ProgressDisplay(runConsole);
+            using var stopOnCancel = cancellation.Register(() =>
+                runConsole.Line("nabla: cancelling: training stops at the next batch (press Ctrl+C again to stop at once)"));
+            (status, code, error) = await RunScriptAsync(compiled, globals, [run, display, new CancelAtNextBatch(cancellation)], run, runConsole, cancellation);
+            display.Dispose();
+            if (status == "completed" && compiled.DynamicArguments
+                && scriptArgs.UnknownNames(scriptArgs.Read) is { Count: > 0 } unread)
+            {
+                // Names built at run time cannot be checked before the run; say so at least at the end.
+                var message = ScriptArguments.DescribeUnknown(script, unread, scriptArgs.Used.Select(p => new ArgumentInfo(p.Key, p.Value)).ToArray());
+                runConsole.Error.WriteLine($"nabla: {message}");
+                (status, code, error) = ("failed", 1, message);
+            }
         }
         run.Finish(status, code, error);
+        try
+        {
+            var report = run.WriteReport();
+            if (run.HasResults) console.Line($"report: {HostPaths.Display(report)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Data.DataFormatException or System.Text.Json.JsonException)
+        {
+            console.Error.WriteLine($"nabla: warning: could not write the report in {run.Path}: {e.Message}");
+        }
         return code;
     }
 
     static async Task<(string Status, int Code, string? Error)> RunScriptAsync(CompiledScript compiled, ScriptGlobals globals,
         IFitObserver[] observers, RunFolder run, HostConsole console, CancellationToken cancellation)
     {
-        var watches = observers.Select(FitObservers.Add).Append(DataFiles.Watch(run.DataFileRead)).ToArray();
+        var watches = observers.Select(FitObservers.Add).Append(DataFiles.Watch(run.DataFileRead))
+            .Append(Evaluation.EvaluationObservers.Add(run.Evaluated)).ToArray();
         try
         {
             var result = await ScriptRunner.RunAsync(compiled, globals);

@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nabla.Compute;
+using Nabla.Evaluation;
+using Nabla.Reporting;
 using Nabla.Tensors;
 using Nabla.Training;
 
@@ -12,7 +14,9 @@ namespace Nabla.ScriptHost;
 /// A run's folder: a copy of the script (and the files it #loads), <c>metrics.jsonl</c> (one JSON object per epoch,
 /// Keras History names: epoch, loss, accuracy, val_loss, val_accuracy, seconds, learning_rate; a figure that does not
 /// exist is left out, and a second Fit in the same script adds "fit": 2) and <c>run.json</c>, the manifest, written at
-/// the start (status "running") and again at the end, so a killed run still leaves a readable folder.
+/// the start (status "running"), at each Fit's start (its settings and model under "fits") and at the end, so a killed
+/// run still leaves a readable folder. Every <c>model.Evaluate</c> is kept in <c>evaluation.json</c>, the console output
+/// in <c>output.log</c>, and <c>report.html</c> is drawn from all of these at the end.
 /// </summary>
 public sealed class RunFolder : IFitObserver
 {
@@ -21,6 +25,8 @@ public sealed class RunFolder : IFitObserver
     readonly DateTimeOffset _start = DateTimeOffset.Now;
     readonly RunInfo _info;
     readonly List<(string Source, string Sha256)> _sources = [];   // hashed once, when copied: the code that ran
+    readonly List<FitInfo> _fitInfos = [];
+    readonly List<EvaluationResult> _evaluations = [];
     int _fits;
     EpochMetrics? _last;
 
@@ -60,7 +66,35 @@ public sealed class RunFolder : IFitObserver
         lock (_gate) _datasets[HostPaths.Display(path)] = sha256;
     }
 
-    public void OnFitStart(FitInfo info) => _fits++;
+    public void OnFitStart(FitInfo info)
+    {
+        _fits++;
+        lock (_gate) _fitInfos.Add(info);
+        WriteManifest("running", null, null);
+    }
+
+    /// <summary>Keeps an evaluation the script made (every <c>model.Evaluate</c>) in evaluation.json.</summary>
+    public void Evaluated(EvaluationResult evaluation)
+    {
+        lock (_gate)
+        {
+            _evaluations.Add(evaluation);
+            EvaluationFile.Write(_evaluations, System.IO.Path.Combine(Path, EvaluationFile.Name));
+        }
+    }
+
+    /// <summary>Whether the script trained or evaluated a model (then its report is worth pointing at).</summary>
+    public bool HasResults
+    {
+        get { lock (_gate) return _fits > 0 || _evaluations.Count > 0; }
+    }
+
+    /// <summary>output.log, where the console output of the run is copied (flushed line by line, so a killed run keeps it).</summary>
+    public StreamWriter OpenLog() =>
+        new(System.IO.Path.Combine(Path, RunRecord.LogFile), append: false, new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+
+    /// <summary>Writes report.html from the folder's files (see <see cref="RunReport"/>); returns its path.</summary>
+    public string WriteReport() => RunReport.Write(Path);
 
     public bool OnEpochEnd(EpochMetrics m)
     {
@@ -127,6 +161,9 @@ public sealed class RunFolder : IFitObserver
                     json.WriteString("end_time", end.ToString("o", CultureInfo.InvariantCulture));
                     json.WriteNumber("seconds", Math.Round((end - _start).TotalSeconds, 3));
                 }
+                json.WriteStartArray("fits");   // each Fit's settings and the model it trained
+                foreach (var fit in _fitInfos) WriteFit(json, fit);
+                json.WriteEndArray();
                 json.WriteString("status", status);
                 if (exitCode is { } code) json.WriteNumber("exit_code", code);
                 if (error is not null) json.WriteString("error", error);
@@ -143,6 +180,37 @@ public sealed class RunFolder : IFitObserver
             File.WriteAllBytes(target + ".tmp", buffer.ToArray());
             File.Move(target + ".tmp", target, overwrite: true);
         }
+    }
+
+    static void WriteFit(Utf8JsonWriter json, FitInfo fit)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("epochs", fit.Epochs);
+        json.WriteNumber("batch_size", fit.BatchSize);
+        json.WriteNumber("batches_per_epoch", fit.BatchesPerEpoch);
+        json.WriteNumber("train_samples", fit.TrainSamples);
+        if (fit.ValidationSamples is { } v) json.WriteNumber("validation_samples", v);
+        json.WriteString("loss", fit.Loss);
+        json.WriteString("optimizer", fit.Optimizer);
+        if (fit.Model is { } model)
+        {
+            json.WriteStartObject("model");
+            json.WriteNumber("inputs", model.Inputs);
+            json.WriteStartArray("layers");
+            foreach (var layer in model.Layers)
+            {
+                json.WriteStartObject();
+                json.WriteString("layer", layer.Layer);
+                json.WriteNumber("outputs", layer.Outputs);
+                json.WriteNumber("parameters", layer.Parameters);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteNumber("total_parameters", model.TotalParameters);
+            json.WriteNumber("bytes", model.Bytes);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 
     static void WriteMetrics(Utf8JsonWriter json, EpochMetrics m)

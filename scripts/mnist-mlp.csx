@@ -16,5 +16,5 @@ Log(model.Summary(784));
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(new InverseTimeDecay(Arg("lr", 0.2), Arg("decay", 1e-4))),
                        epochs: Arg("epochs", 5), batchSize: Arg("batch", 32), validation: test, rng,
                        cancellation: CancellationToken);
-var (testLoss, testAccuracy) = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);   // also right after a Ctrl+C
+var (testLoss, testAccuracy) = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);   // also after a Ctrl+C; drawn in report.html
 Log($"test accuracy {100 * testAccuracy:F2}%, test loss {testLoss:F4}");

@@ -11,4 +11,7 @@ var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.
 
 var digits = result.Model.PredictClasses(test.Take(10), Loss.SoftmaxCrossEntropy);
 Log($"first test digits: predicted {string.Join(" ", digits)}, labels {string.Join(" ", test.Labels!.Take(10))}");
-Log($"test accuracy {100 * result.Last.ValAccuracy:F2}%");
+
+var evaluation = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);   // also drawn in the run's report.html
+Log(evaluation.Classification!.Report);                                    // precision, recall and F1 of each digit
+Log($"test accuracy {100 * evaluation.Accuracy:F2}%");

@@ -23,7 +23,6 @@ var result = model.Fit(train, Loss.Mse, new Sgd(LearningRate: Arg("lr", 0.05)),
                        cancellation: CancellationToken);
 
 var tolerance = Arg("tolerance", 2 * noise);
-var x = Kernels.FromRowMajor<float>(test.Count, 1, test.Features.Select(v => (double)v).ToArray());
-var predicted = result.Model.Predict(x, Loss.Mse);   // the trained model: Fit returns it, `model` is unchanged
-var within = Enumerable.Range(0, test.Count).Count(i => Math.Abs(predicted[i, 0] - test.Targets[i]) <= tolerance);
-Log($"test mse {result.Last.ValLoss:F4}; accuracy within ±{tolerance:G3}: {100.0 * within / test.Count:F1}%");
+var evaluation = result.Model.Evaluate(test, Loss.Mse, tolerance: tolerance);   // MAE, RMSE, R²; also in report.html
+var r = evaluation.Regression!;
+Log($"test mse {evaluation.Loss:F4}, R² {r.R2:F3}; accuracy within ±{tolerance:G3}: {100 * r.WithinTolerance:F1}%");

@@ -9,13 +9,13 @@ namespace Nabla.Evaluation;
 /// <summary><c>model.Evaluate(test, loss)</c>: Keras's <c>evaluate</c>, returning every figure a report needs.</summary>
 public static class EvaluateExtensions
 {
-    /// <summary>The model's <see cref="Evaluation"/> on <paramref name="data"/> in inference mode. Loss = Σ_i L_i / N + Σ R(θ),
+    /// <summary>The model's <see cref="EvaluationResult"/> on <paramref name="data"/> in inference mode. Loss = Σ_i L_i / N + Σ R(θ),
     /// computed as Fit computes val_loss. Classification (labelled data): predictions, top-k accuracy for k ≤ 5, and up to
     /// <paramref name="gallery"/> mistakes, most confident first, with pixels when rows are images of
     /// <paramref name="imageShape"/> (default: a square image when the feature count is a square ≥ 64). Regression: MAE,
     /// RMSE, R² and, with <paramref name="tolerance"/>, the fraction within it. The script host keeps every evaluation
     /// for the run's report (evaluation.json, report.html).</summary>
-    public static Evaluation Evaluate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000,
+    public static EvaluationResult Evaluate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000,
         IReadOnlyList<string>? classNames = null, double? tolerance = null, int gallery = 24, ImageShape? imageShape = null,
         double zeroDivision = 0)
         where T : struct, IFloatingPointIeee754<T>
@@ -36,7 +36,7 @@ public static class EvaluateExtensions
                 for (var c = 0; c < predicted.ColumnCount; c++) outputs[batch.Indices[r], c] = predicted[r, c];
         }
 
-        Evaluation result;
+        EvaluationResult result;
         if (data.Labels is { } labels)
         {
             var classification = Classify(outputs, data, labels, classNames, gallery, imageShape ?? ImageShape.Guess(data.FeatureCount), zeroDivision);
@@ -86,13 +86,13 @@ public static class EvaluateExtensions
 /// watches: it changes no result.</summary>
 public static class EvaluationObservers
 {
-    static readonly AsyncLocal<IReadOnlyList<Action<Evaluation>>?> current = new();
+    static readonly AsyncLocal<IReadOnlyList<Action<EvaluationResult>>?> current = new();
 
     /// <summary>The observers in force.</summary>
-    public static IReadOnlyList<Action<Evaluation>> Ambient => current.Value ?? [];
+    public static IReadOnlyList<Action<EvaluationResult>> Ambient => current.Value ?? [];
 
     /// <summary>Calls <paramref name="observer"/> after each Evaluate in the current async flow; dispose to stop.</summary>
-    public static IDisposable Add(Action<Evaluation> observer)
+    public static IDisposable Add(Action<EvaluationResult> observer)
     {
         var before = current.Value;
         current.Value = [.. Ambient, observer];

@@ -9,7 +9,7 @@ namespace Nabla.Evaluation;
 /// confusion matrix, per-class report, top-k accuracy, the most confident mistakes) or the regression figures.
 /// Deconstructs to (loss, accuracy) as Keras's <c>evaluate</c> returns them.
 /// </summary>
-public sealed record Evaluation(string Dataset, int Samples, string LossName, double Loss, double? Accuracy,
+public sealed record EvaluationResult(string Dataset, int Samples, string LossName, double Loss, double? Accuracy,
     ClassificationEvaluation? Classification, RegressionMetrics? Regression)
 {
     /// <summary><c>var (loss, accuracy) = model.Evaluate(test, loss);</c></summary>
@@ -38,7 +38,7 @@ public sealed record Evaluation(string Dataset, int Samples, string LossName, do
 }
 
 /// <summary>
-/// The classification side of an <see cref="Evaluation"/>: every sample's true and predicted class, top-k accuracy for
+/// The classification side of an <see cref="EvaluationResult"/>: every sample's true and predicted class, top-k accuracy for
 /// k = 1..min(5, classes) (<see cref="TopKAccuracy"/>[k − 1]), and the misclassified samples with the highest
 /// confidence (at most the gallery size asked for), with their pixels when the inputs are images.
 /// </summary>

@@ -19,7 +19,7 @@ public static class EvaluationFile
     const int Version = 1;
 
     /// <summary>Writes <paramref name="evaluations"/> to <paramref name="path"/> (aside first, then moved in: never half a file).</summary>
-    public static void Write(IReadOnlyList<Evaluation> evaluations, string path)
+    public static void Write(IReadOnlyList<EvaluationResult> evaluations, string path)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
@@ -37,7 +37,7 @@ public static class EvaluationFile
         File.Move(temporary, path, overwrite: true);
     }
 
-    static void WriteOne(Utf8JsonWriter json, Evaluation e)
+    static void WriteOne(Utf8JsonWriter json, EvaluationResult e)
     {
         json.WriteStartObject();
         json.WriteString("dataset", e.Dataset);
@@ -96,7 +96,7 @@ public static class EvaluationFile
     }
 
     /// <summary>The evaluations in <paramref name="path"/>; a malformed file is a <see cref="DataFormatException"/> naming it.</summary>
-    public static IReadOnlyList<Evaluation> Read(string path)
+    public static IReadOnlyList<EvaluationResult> Read(string path)
     {
         try
         {
@@ -114,7 +114,7 @@ public static class EvaluationFile
         }
     }
 
-    static Evaluation ReadOne(JsonElement e)
+    static EvaluationResult ReadOne(JsonElement e)
     {
         ClassificationEvaluation? classification = null;
         RegressionMetrics? regression = null;
@@ -138,7 +138,7 @@ public static class EvaluationFile
             regression = new RegressionMetrics(Get(e, "mae"), Get(e, "rmse"), Get(e, "r2"),
                 e.TryGetProperty("tolerance", out _) ? Get(e, "tolerance") : null,
                 e.TryGetProperty("within_tolerance", out _) ? Get(e, "within_tolerance") : null);
-        return new Evaluation(e.GetProperty("dataset").GetString() ?? "", e.GetProperty("samples").GetInt32(),
+        return new EvaluationResult(e.GetProperty("dataset").GetString() ?? "", e.GetProperty("samples").GetInt32(),
             e.GetProperty("loss_name").GetString() ?? "", Get(e, "loss"),
             e.TryGetProperty("accuracy", out _) ? Get(e, "accuracy") : null, classification, regression);
     }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Layers;
 
@@ -86,29 +85,20 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
     }
 
     /// <summary>A Keras-style summary table: layer, output shape, parameter count, and the totals.</summary>
-    public string Summary(int inputSize)
+    public string Summary(int inputSize) => Describe(inputSize).ToString();
+
+    /// <summary>The summary as data: each layer's output shape for an input of (batch, <paramref name="inputSize"/>) and
+    /// its parameter count.</summary>
+    public ModelSummary Describe(int inputSize)
     {
-        var rows = new List<(string Layer, string Shape, long Count)>();
+        var rows = new List<LayerSummary>();
         var size = inputSize;
         for (var i = 0; i < Layers.Length; i++)
         {
             size = OutputSizeAfter(i, size);
-            rows.Add((Layers[i].ToString()!, $"(batch, {size})", Layers[i].Parameters.Sum(p => (long)p.RowCount * p.ColumnCount)));
+            rows.Add(new(Layers[i].ToString()!, size, Layers[i].Parameters.Sum(p => (long)p.RowCount * p.ColumnCount)));
         }
-        var w0 = Math.Max("Layer".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Layer.Length)) + 2;
-        var w1 = Math.Max("Output shape".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Shape.Length)) + 2;
-        var w2 = Math.Max("Params".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Count.ToString("N0").Length));
-        var rule = new string('─', w0 + w1 + w2);
-        var text = new StringBuilder();
-        text.AppendLine($"Sequential: input (batch, {inputSize})");
-        text.AppendLine(rule);
-        text.AppendLine("Layer".PadRight(w0) + "Output shape".PadRight(w1) + "Params".PadLeft(w2));
-        text.AppendLine(rule);
-        foreach (var (layer, shape, count) in rows)
-            text.AppendLine(layer.PadRight(w0) + shape.PadRight(w1) + count.ToString("N0").PadLeft(w2));
-        text.AppendLine(rule);
-        text.Append($"Total params: {ParameterCount:N0} ({ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>():N0} bytes)");
-        return text.ToString();
+        return new(inputSize, rows, ParameterCount, ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
     }
 
     int OutputSizeAfter(int i, int inputSize)

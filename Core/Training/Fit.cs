@@ -30,7 +30,8 @@ public static class FitExtensions
         var state = TrainState<T>.Create(model, optimizer, rng.NextUInt64());
         var batches = Batches.Count(train.Count, batchSize);
         foreach (var w in watchers)
-            w.OnFitStart(new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? ""));
+            w.OnFitStart(new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? "",
+                model.Describe(train.FeatureCount)));
 
         var history = new List<EpochMetrics>();
         var workspace = new Workspace<T>();   // buffers recycled between steps once provably dead (see Workspace)

@@ -17,8 +17,9 @@ public interface IFitObserver
     void OnFitEnd(IReadOnlyList<EpochMetrics> history) { }
 }
 
-/// <summary>The shape of a Fit run, for progress displays.</summary>
-public sealed record FitInfo(int Epochs, int BatchesPerEpoch, int BatchSize, int TrainSamples, int? ValidationSamples, string Loss, string Optimizer);
+/// <summary>The shape of a Fit run, for progress displays and run records: its settings and the model's summary.</summary>
+public sealed record FitInfo(int Epochs, int BatchesPerEpoch, int BatchSize, int TrainSamples, int? ValidationSamples, string Loss, string Optimizer,
+    Models.ModelSummary? Model = null);
 
 /// <summary>Progress within an epoch.</summary>
 public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double? Accuracy, TimeSpan Elapsed);

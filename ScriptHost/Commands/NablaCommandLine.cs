@@ -19,6 +19,8 @@ public static class NablaCommandLine
     static Command[] Subcommands(HostContext host) =>
     [
         RunCommand.Create(host),
+        ReportCommands.Report(host),
+        ReportCommands.Compare(host),
     ];
 
     /// <summary>Parses <paramref name="args"/> and runs the command they name; the exit code.</summary>

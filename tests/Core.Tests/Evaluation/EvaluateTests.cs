@@ -80,7 +80,7 @@ public class EvaluateTests
     public void Every_evaluate_is_heard_by_the_observers_of_its_flow_until_they_leave()
     {
         var (result, test) = Trained.Value;
-        var heard = new List<Nabla.Evaluation.Evaluation>();
+        var heard = new List<EvaluationResult>();
         using (EvaluationObservers.Add(heard.Add))
             result.Model.Evaluate(test.Take(50), Loss.SoftmaxCrossEntropy);
         result.Model.Evaluate(test.Take(50), Loss.SoftmaxCrossEntropy);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml.Linq;
 using Nabla.Reporting;
 
@@ -22,6 +23,35 @@ public class ChartTests
         Assert.Contains(loss.Descendants(Svg + "text"), t => t.Value == "val_loss");
         var accuracy = XDocument.Parse(TrainingCharts.Accuracy(History));
         Assert.Equal(3, accuracy.Descendants(Svg + "polyline").First().Attribute("points")!.Value.Split(' ').Length);
+    }
+
+    [Fact]
+    public void The_legend_sits_below_the_plot_area_and_never_over_a_curve()
+    {
+        var names = Enumerable.Range(0, 9).Select(i => $"a long series name number {i}").ToArray();
+        var doc = XDocument.Parse(Chart.Line("t", "x", "y", names.Select((n, i) => new Series(n, [(0.0, i), (1.0, 9.0 - i)])).ToArray(), width: 400));
+        var plot = doc.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("stroke") == "#888");
+        var bottom = double.Parse(plot.Attribute("y")!.Value, CultureInfo.InvariantCulture) + double.Parse(plot.Attribute("height")!.Value, CultureInfo.InvariantCulture);
+        var height = double.Parse(doc.Root!.Attribute("height")!.Value, CultureInfo.InvariantCulture);
+        var keys = doc.Descendants(Svg + "line").Where(l => (string?)l.Attribute("stroke-width") == "3").ToArray();
+        Assert.Equal(names.Length, keys.Length);
+        foreach (var key in keys)
+        {
+            var y = double.Parse(key.Attribute("y1")!.Value, CultureInfo.InvariantCulture);
+            Assert.InRange(y, bottom + 30, height);   // below the plot and its x labels, inside the picture
+        }
+        Assert.True(keys.Select(k => k.Attribute("y1")!.Value).Distinct().Count() > 1, "long names wrap onto more rows");
+        foreach (var label in doc.Descendants(Svg + "text").Where(t => names.Contains(t.Value)))
+            Assert.True(double.Parse(label.Attribute("x")!.Value, CultureInfo.InvariantCulture) + 7 * label.Value.Length <= 400, $"{label.Value} runs off the chart");
+    }
+
+    [Fact]
+    public void Epoch_axes_get_whole_number_ticks()
+    {
+        var doc = XDocument.Parse(Chart.Line("t", "epoch", "y", [new("s", [(1.0, 10.0), (2.0, 30.0)])]));   // y ticks 10, 15, …: whole too
+        var labels = doc.Descendants(Svg + "text").Select(t => t.Value).ToArray();
+        Assert.Contains("2", labels);
+        Assert.DoesNotContain(labels, l => l.StartsWith("1.", StringComparison.Ordinal));   // no tick at epoch 1.2, 1.4, …
     }
 
     [Fact]
