@@ -3,7 +3,8 @@ using System.Buffers;
 namespace Nabla.Compute;
 
 /// <summary>A temporary span from the shared array pool (per-row maxima, sums): no allocation per call in steady
-/// state. Contents are undefined until written; dispose to return it.</summary>
+/// state. Contents are undefined until written; dispose to return it (a default instance holds nothing and
+/// disposes as a no-op, for code that rents only when the caller gave no buffer).</summary>
 readonly struct Scratch<T> : IDisposable
 {
     readonly T[] array;
@@ -13,5 +14,8 @@ readonly struct Scratch<T> : IDisposable
 
     public Span<T> Span => array.AsSpan(0, length);
 
-    public void Dispose() => ArrayPool<T>.Shared.Return(array);
+    public void Dispose()
+    {
+        if (array is not null) ArrayPool<T>.Shared.Return(array);
+    }
 }

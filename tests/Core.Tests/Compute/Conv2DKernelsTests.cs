@@ -1,0 +1,121 @@
+namespace Nabla.Tests.Compute;
+
+/// <summary>Conv2D forward and backward against plain loops (<see cref="ImageReference"/>) on random geometries, in
+/// double and float, on every backend; the same results on 1 and 2 threads.</summary>
+public class Conv2DKernelsTests
+{
+    static IEnumerable<GemmBackend> Backends() => new GemmBackend?[] { Backend.Managed, Backend.OpenBlas }.OfType<GemmBackend>();
+
+    [Fact]
+    public void Forward_and_backward_match_plain_loops_in_double_on_every_backend()
+    {
+        foreach (var backend in Backends())
+        {
+            using var _ = Backend.Using(backend);
+            Check.One(TestSupport.Properties(60), Prop.ForAll(WindowCase.Arbitrary(poolable: false), k =>
+            {
+                var (g, rng) = (k.Geometry, k.Rng());
+                var (x, w, b) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, k.Out * g.Patch), ImageReference.Values(rng, k.Out));
+                var dy = ImageReference.Values(rng, g.OutputLength(k.Out));
+                var y = new double[dy.Length];
+                Conv2DKernels.Forward<double>(g, k.Out, x, w, b, y);
+                ImageReference.AssertClose(ImageReference.Conv(g, k.Out, x, w, b), y, 1e-12, $"{backend}, {g}: y");
+                var (dx, dW, db) = (new double[x.Length], new double[w.Length], new double[k.Out]);
+                Conv2DKernels.Backward<double>(g, k.Out, x, w, dy, dx, dW, db);
+                var expected = ImageReference.ConvBackward(g, k.Out, x, w, dy);
+                ImageReference.AssertClose(expected.Dx, dx, 1e-12, $"{backend}, {g}: dx");
+                ImageReference.AssertClose(expected.DWeights, dW, 1e-12, $"{backend}, {g}: dW");
+                ImageReference.AssertClose(expected.DBias, db, 1e-12, $"{backend}, {g}: db");
+            }));
+        }
+    }
+
+    [Fact]
+    public void Float_results_are_within_float_rounding_of_the_double_reference()
+    {
+        Check.One(TestSupport.Properties(50), Prop.ForAll(WindowCase.Arbitrary(poolable: false), k =>
+        {
+            var (g, rng) = (k.Geometry, k.Rng());
+            var (x, w, b) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, k.Out * g.Patch), ImageReference.Values(rng, k.Out));
+            var dy = ImageReference.Values(rng, g.OutputLength(k.Out));
+            var y = new float[dy.Length];
+            Conv2DKernels.Forward<float>(g, k.Out, ImageReference.Floats(x), ImageReference.Floats(w), ImageReference.Floats(b), y);
+            ImageReference.AssertClose(ImageReference.Conv(g, k.Out, x, w, b), [.. y.Select(v => (double)v)], 1e-5, $"{g}: y");
+            var (dx, dW) = (new float[x.Length], new float[w.Length]);
+            Conv2DKernels.Backward<float>(g, k.Out, ImageReference.Floats(x), ImageReference.Floats(w), ImageReference.Floats(dy), dx, dW, []);
+            var expected = ImageReference.ConvBackward(g, k.Out, x, w, dy);
+            ImageReference.AssertClose(expected.Dx, [.. dx.Select(v => (double)v)], 1e-5, $"{g}: dx");
+            ImageReference.AssertClose(expected.DWeights, [.. dW.Select(v => (double)v)], 1e-5, $"{g}: dW");
+        }));
+    }
+
+    [Fact]
+    public void Without_bias_or_dx_the_rest_is_unchanged_and_a_given_scratch_is_used()
+    {
+        var g = WindowGeometry.Same(5, 3, 7, 6, 3, 2, stride: 2);
+        var rng = new Rng(4);
+        var (x, w, dy) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, 4 * g.Patch), ImageReference.Values(rng, g.OutputLength(4)));
+        var scratch = new double[Conv2DKernels.ScratchLength(g) + 3];
+        var y = new double[dy.Length];
+        Conv2DKernels.Forward<double>(g, 4, x, w, [], y, scratch);
+        ImageReference.AssertClose(ImageReference.Conv(g, 4, x, w, null), y, 1e-12, "y without bias");
+        Assert.Contains(scratch, v => v != 0);
+        var dW = new double[w.Length];
+        Conv2DKernels.Backward<double>(g, 4, x, w, dy, [], dW, [], scratch);
+        ImageReference.AssertClose(ImageReference.ConvBackward(g, 4, x, w, dy).DWeights, dW, 1e-12, "dW without dx");
+    }
+
+    [Fact]
+    public void A_one_by_one_convolution_reads_its_input_in_place()
+    {
+        var g = WindowGeometry.Valid(9, 5, 4, 3, 1, 1);
+        Assert.Equal(0, Conv2DKernels.ScratchLength(g));
+        var rng = new Rng(6);
+        var (x, w, b, dy) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, 2 * 5), ImageReference.Values(rng, 2), ImageReference.Values(rng, g.OutputLength(2)));
+        var y = new double[dy.Length];
+        Conv2DKernels.Forward<double>(g, 2, x, w, b, y);
+        ImageReference.AssertClose(ImageReference.Conv(g, 2, x, w, b), y, 1e-12, "y");
+        var (dx, dW, db) = (new double[x.Length], new double[w.Length], new double[2]);
+        Conv2DKernels.Backward<double>(g, 2, x, w, dy, dx, dW, db);
+        var expected = ImageReference.ConvBackward(g, 2, x, w, dy);
+        ImageReference.AssertClose(expected.Dx, dx, 1e-12, "dx");
+        ImageReference.AssertClose(expected.DWeights, dW, 1e-12, "dW");
+    }
+
+    [Fact]   // LeNet's second convolution on a batch of 19: many im2col, col2im and GEMM tasks, ragged lanes
+    public void Results_are_bit_identical_on_1_and_2_threads()
+    {
+        var g = WindowGeometry.Valid(19, 32, 12, 12, 5, 5);
+        var rng = new Rng(8);
+        var (x, w, b) = (ImageReference.Floats(ImageReference.Values(rng, g.InputLength)), ImageReference.Floats(ImageReference.Values(rng, 64 * g.Patch)), ImageReference.Floats(ImageReference.Values(rng, 64)));
+        var dy = ImageReference.Floats(ImageReference.Values(rng, g.OutputLength(64)));
+        foreach (var backend in Backends())
+        {
+            (float[] Y, float[] Dx, float[] DW, float[] Db) Run(int threads)
+            {
+                using var _ = Backend.Using(backend, threads);
+                var (y, dx, dW, db) = (new float[dy.Length], new float[x.Length], new float[w.Length], new float[64]);
+                Conv2DKernels.Forward<float>(g, 64, x, w, b, y);
+                Conv2DKernels.Backward<float>(g, 64, x, w, dy, dx, dW, db);
+                return (y, dx, dW, db);
+            }
+            var (one, two) = (Run(1), Run(2));
+            Assert.True(one.Y.SequenceEqual(two.Y), $"{backend}: y differs between 1 and 2 threads");
+            Assert.True(one.Dx.SequenceEqual(two.Dx), $"{backend}: dx differs");
+            Assert.True(one.DW.SequenceEqual(two.DW), $"{backend}: dW differs");
+            Assert.True(one.Db.SequenceEqual(two.Db), $"{backend}: db differs");
+        }
+    }
+
+    [Fact]
+    public void Wrong_sizes_say_which_span_and_what_it_needs()
+    {
+        var g = WindowGeometry.Valid(2, 3, 5, 5, 3, 3);
+        var e = Assert.Throws<ArgumentException>(() => Conv2DKernels.Forward<float>(g, 4, new float[g.InputLength], new float[4 * 27 - 1], [], new float[g.OutputLength(4)]));
+        Assert.Contains("the weights have 107 values; 4 output channels need 108 (Cout·C·KH·KW)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernels.Forward<float>(g, 4, new float[g.InputLength + 1], new float[108], [], new float[g.OutputLength(4)]));
+        Assert.Contains("x has 151 values; it needs 150 (N·C·H·W)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernels.Backward<float>(g, 4, new float[g.InputLength], new float[108], new float[g.OutputLength(4)], new float[3], new float[108], []));
+        Assert.Contains("dx has 3 values; it needs 150 (N·C·H·W), or none to skip it", e.Message);
+    }
+}
