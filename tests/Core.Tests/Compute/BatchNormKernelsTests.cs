@@ -1,3 +1,5 @@
+using static Nabla.Tests.Compute.ImageReference;
+
 namespace Nabla.Tests.Compute;
 
 /// <summary>Batch-norm kernels against plain per-channel loops and central differences, in double and float, over
@@ -25,7 +27,7 @@ public class BatchNormKernelsTests
     // Reference: the definitions, one channel at a time.
     static (double[] Y, double[] Mean, double[] Variance) Forward(Case k, double[] x, double[] gamma, double[] beta, double eps)
     {
-        var (y, mean, variance) = (new double[x.Length], new double[k.Channels], new double[k.Channels]);
+        var (y, mean, variance) = (Garbage<double>(x.Length), Garbage<double>(k.Channels), Garbage<double>(k.Channels));
         for (var c = 0; c < k.Channels; c++)
         {
             var block = x.AsSpan(c * k.Length, k.Length).ToArray();
@@ -45,14 +47,14 @@ public class BatchNormKernelsTests
         {
             var (x, gamma, beta, dy) = Draw(k);
             var expected = Forward(k, x, gamma, beta, eps);
-            var (y, mean, variance) = (new double[x.Length], new double[k.Channels], new double[k.Channels]);
+            var (y, mean, variance) = (Garbage<double>(x.Length), Garbage<double>(k.Channels), Garbage<double>(k.Channels));
             BatchNormKernels.TrainingForward<double>(k.Channels, x, gamma, beta, eps, y, mean, variance);
             ImageReference.AssertClose(expected.Mean, mean, 1e-13, $"{k}: mean");
             ImageReference.AssertClose(expected.Variance, variance, 1e-12, $"{k}: variance");
             ImageReference.AssertClose(expected.Y, y, 1e-12, $"{k}: y");
 
             // dx_i = γ·s·(dy_i − mean(dy) − x̂_i·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy.
-            var (dx, dGamma, dBeta) = (new double[x.Length], new double[k.Affine ? k.Channels : 0], new double[k.Affine ? k.Channels : 0]);
+            var (dx, dGamma, dBeta) = (Garbage<double>(x.Length), Garbage<double>(k.Affine ? k.Channels : 0), Garbage<double>(k.Affine ? k.Channels : 0));
             BatchNormKernels.Backward<double>(k.Channels, x, gamma, mean, variance, eps, dy, dx, dGamma, dBeta);
             for (var c = 0; c < k.Channels; c++)
             {
@@ -79,7 +81,7 @@ public class BatchNormKernelsTests
         const double eps = 1e-3, h = 1e-6;
         double Loss(double[] xs, double[] gs, double[] bs)   // Σ dy·y
         {
-            var (y, mean, variance) = (new double[xs.Length], new double[3], new double[3]);
+            var (y, mean, variance) = (Garbage<double>(xs.Length), Garbage<double>(3), Garbage<double>(3));
             BatchNormKernels.TrainingForward<double>(3, xs, gs, bs, eps, y, mean, variance);
             return y.Select((v, i) => v * dy[i]).Sum();
         }
@@ -93,9 +95,9 @@ public class BatchNormKernelsTests
             values[i] = kept;
             return (up - down) / (2 * h);
         }
-        var (y0, m, v) = (new double[x.Length], new double[3], new double[3]);
+        var (y0, m, v) = (Garbage<double>(x.Length), Garbage<double>(3), Garbage<double>(3));
         BatchNormKernels.TrainingForward<double>(3, x, gamma, beta, eps, y0, m, v);
-        var (dx, dGamma, dBeta) = (new double[x.Length], new double[3], new double[3]);
+        var (dx, dGamma, dBeta) = (Garbage<double>(x.Length), Garbage<double>(3), Garbage<double>(3));
         BatchNormKernels.Backward<double>(3, x, gamma, m, v, eps, dy, dx, dGamma, dBeta);
         for (var i = 0; i < x.Length; i++) TestSupport.AssertClose(Central(x, i, () => Loss(x, gamma, beta)), dx[i], 1e-6, $"dx[{i}]");
         for (var c = 0; c < 3; c++)
@@ -112,7 +114,7 @@ public class BatchNormKernelsTests
         {
             var (x, gamma, beta, _) = Draw(k);
             var expected = Forward(k, x, gamma, beta, 1e-5);
-            var (y, mean, variance) = (new float[x.Length], new float[k.Channels], new float[k.Channels]);
+            var (y, mean, variance) = (Garbage<float>(x.Length), Garbage<float>(k.Channels), Garbage<float>(k.Channels));
             BatchNormKernels.TrainingForward<float>(k.Channels, ImageReference.Floats(x), ImageReference.Floats(gamma), ImageReference.Floats(beta), 1e-5f, y, mean, variance);
             ImageReference.AssertClose(expected.Mean, [.. mean.Select(v => (double)v)], 1e-6, $"{k}: mean");
             ImageReference.AssertClose(expected.Y, [.. y.Select(v => (double)v)], 2e-5, $"{k}: y");
@@ -125,7 +127,7 @@ public class BatchNormKernelsTests
         var k = new Case(4, 33, Affine: true, Seed: 3);
         var (x, gamma, beta, _) = Draw(k);
         double[] runningMean = [0.5, -1, 2, 0], runningVariance = [1, 0.25, 4, 2];
-        var y = new double[x.Length];
+        var y = Garbage<double>(x.Length);
         BatchNormKernels.InferenceForward<double>(4, x, gamma, beta, runningMean, runningVariance, 1e-5, y);
         for (var i = 0; i < x.Length; i++)
         {
@@ -133,7 +135,7 @@ public class BatchNormKernelsTests
             TestSupport.AssertClose(gamma[c] * (x[i] - runningMean[c]) / Math.Sqrt(runningVariance[c] + 1e-5) + beta[c], y[i], 1e-13, $"y[{i}]");
         }
         double[] mean = [1, 2, 3, 4], variance = [0.5, 1, 1.5, 2];
-        var (newMean, newVariance) = (new double[4], new double[4]);
+        var (newMean, newVariance) = (Garbage<double>(4), Garbage<double>(4));
         BatchNormKernels.UpdateRunningStatistics<double>(mean, variance, 33, 0.1, runningMean, runningVariance, newMean, newVariance);
         for (var c = 0; c < 4; c++)
         {
@@ -150,7 +152,7 @@ public class BatchNormKernelsTests
         float[][] Run(int threads)
         {
             using var _ = Backend.Using(Backend.Current, threads);
-            var (y, mean, variance, dx, dGamma, dBeta) = (new float[x.Length], new float[32], new float[32], new float[x.Length], new float[32], new float[32]);
+            var (y, mean, variance, dx, dGamma, dBeta) = (Garbage<float>(x.Length), Garbage<float>(32), Garbage<float>(32), Garbage<float>(x.Length), Garbage<float>(32), Garbage<float>(32));
             BatchNormKernels.TrainingForward<float>(32, ImageReference.Floats(x), ImageReference.Floats(gamma), ImageReference.Floats(beta), 1e-5f, y, mean, variance);
             BatchNormKernels.Backward<float>(32, ImageReference.Floats(x), ImageReference.Floats(gamma), mean, variance, 1e-5f, ImageReference.Floats(dy), dx, dGamma, dBeta);
             return [y, mean, variance, dx, dGamma, dBeta];

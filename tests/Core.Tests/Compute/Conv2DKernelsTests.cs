@@ -1,3 +1,5 @@
+using static Nabla.Tests.Compute.ImageReference;
+
 namespace Nabla.Tests.Compute;
 
 /// <summary>Conv2D forward and backward against plain loops (<see cref="ImageReference"/>) on random geometries, in
@@ -17,10 +19,10 @@ public class Conv2DKernelsTests
                 var (g, rng) = (k.Geometry, k.Rng());
                 var (x, w, b) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, k.Out * g.Patch), ImageReference.Values(rng, k.Out));
                 var dy = ImageReference.Values(rng, g.OutputLength(k.Out));
-                var y = new double[dy.Length];
+                var y = Garbage<double>(dy.Length);
                 Conv2DKernels.Forward<double>(g, k.Out, x, w, b, y);
                 ImageReference.AssertClose(ImageReference.Conv(g, k.Out, x, w, b), y, 1e-12, $"{backend}, {g}: y");
-                var (dx, dW, db) = (new double[x.Length], new double[w.Length], new double[k.Out]);
+                var (dx, dW, db) = (Garbage<double>(x.Length), Garbage<double>(w.Length), Garbage<double>(k.Out));
                 Conv2DKernels.Backward<double>(g, k.Out, x, w, dy, dx, dW, db);
                 var expected = ImageReference.ConvBackward(g, k.Out, x, w, dy);
                 ImageReference.AssertClose(expected.Dx, dx, 1e-12, $"{backend}, {g}: dx");
@@ -38,10 +40,10 @@ public class Conv2DKernelsTests
             var (g, rng) = (k.Geometry, k.Rng());
             var (x, w, b) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, k.Out * g.Patch), ImageReference.Values(rng, k.Out));
             var dy = ImageReference.Values(rng, g.OutputLength(k.Out));
-            var y = new float[dy.Length];
+            var y = Garbage<float>(dy.Length);
             Conv2DKernels.Forward<float>(g, k.Out, ImageReference.Floats(x), ImageReference.Floats(w), ImageReference.Floats(b), y);
             ImageReference.AssertClose(ImageReference.Conv(g, k.Out, x, w, b), [.. y.Select(v => (double)v)], 1e-5, $"{g}: y");
-            var (dx, dW) = (new float[x.Length], new float[w.Length]);
+            var (dx, dW) = (Garbage<float>(x.Length), Garbage<float>(w.Length));
             Conv2DKernels.Backward<float>(g, k.Out, ImageReference.Floats(x), ImageReference.Floats(w), ImageReference.Floats(dy), dx, dW, []);
             var expected = ImageReference.ConvBackward(g, k.Out, x, w, dy);
             ImageReference.AssertClose(expected.Dx, [.. dx.Select(v => (double)v)], 1e-5, $"{g}: dx");
@@ -56,11 +58,11 @@ public class Conv2DKernelsTests
         var rng = new Rng(4);
         var (x, w, dy) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, 4 * g.Patch), ImageReference.Values(rng, g.OutputLength(4)));
         var scratch = new double[Conv2DKernels.ScratchLength(g) + 3];
-        var y = new double[dy.Length];
+        var y = Garbage<double>(dy.Length);
         Conv2DKernels.Forward<double>(g, 4, x, w, [], y, scratch);
         ImageReference.AssertClose(ImageReference.Conv(g, 4, x, w, null), y, 1e-12, "y without bias");
         Assert.Contains(scratch, v => v != 0);
-        var dW = new double[w.Length];
+        var dW = Garbage<double>(w.Length);
         Conv2DKernels.Backward<double>(g, 4, x, w, dy, [], dW, [], scratch);
         ImageReference.AssertClose(ImageReference.ConvBackward(g, 4, x, w, dy).DWeights, dW, 1e-12, "dW without dx");
     }
@@ -72,10 +74,10 @@ public class Conv2DKernelsTests
         Assert.Equal(0, Conv2DKernels.ScratchLength(g));
         var rng = new Rng(6);
         var (x, w, b, dy) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, 2 * 5), ImageReference.Values(rng, 2), ImageReference.Values(rng, g.OutputLength(2)));
-        var y = new double[dy.Length];
+        var y = Garbage<double>(dy.Length);
         Conv2DKernels.Forward<double>(g, 2, x, w, b, y);
         ImageReference.AssertClose(ImageReference.Conv(g, 2, x, w, b), y, 1e-12, "y");
-        var (dx, dW, db) = (new double[x.Length], new double[w.Length], new double[2]);
+        var (dx, dW, db) = (Garbage<double>(x.Length), Garbage<double>(w.Length), Garbage<double>(2));
         Conv2DKernels.Backward<double>(g, 2, x, w, dy, dx, dW, db);
         var expected = ImageReference.ConvBackward(g, 2, x, w, dy);
         ImageReference.AssertClose(expected.Dx, dx, 1e-12, "dx");
@@ -94,7 +96,7 @@ public class Conv2DKernelsTests
             (float[] Y, float[] Dx, float[] DW, float[] Db) Run(int threads)
             {
                 using var _ = Backend.Using(backend, threads);
-                var (y, dx, dW, db) = (new float[dy.Length], new float[x.Length], new float[w.Length], new float[64]);
+                var (y, dx, dW, db) = (Garbage<float>(dy.Length), Garbage<float>(x.Length), Garbage<float>(w.Length), Garbage<float>(64));
                 Conv2DKernels.Forward<float>(g, 64, x, w, b, y);
                 Conv2DKernels.Backward<float>(g, 64, x, w, dy, dx, dW, db);
                 return (y, dx, dW, db);

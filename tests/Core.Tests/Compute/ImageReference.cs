@@ -109,6 +109,9 @@ static class ImageReference
     public static double[] Values(Rng rng, int length, double low = -2, double high = 2) =>
         Enumerable.Range(0, length).Select(_ => rng.Uniform(low, high)).ToArray();
 
+    /// <summary>An output buffer full of NaN: a kernel must overwrite every value it owns (as with a recycled buffer).</summary>
+    public static T[] Garbage<T>(int length) where T : struct, IFloatingPointIeee754<T> => Enumerable.Repeat(T.NaN, length).ToArray();
+
     public static float[] Floats(double[] values) => [.. values.Select(v => (float)v)];
 
     public static void AssertClose(double[] expected, ReadOnlySpan<double> actual, double tolerance, string what)

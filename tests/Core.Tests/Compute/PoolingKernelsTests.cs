@@ -1,3 +1,5 @@
+using static Nabla.Tests.Compute.ImageReference;
+
 namespace Nabla.Tests.Compute;
 
 /// <summary>Max and average pooling against plain loops (<see cref="ImageReference"/>): exact, in double and float, on
@@ -14,14 +16,14 @@ public class PoolingKernelsTests
             var x = ImageReference.Values(rng, g.InputLength).Select(v => Math.Round(v * 2) / 2).ToArray();
             var dy = ImageReference.Values(rng, g.OutputLength(g.C));
             var expected = ImageReference.MaxPool(g, x, dy);
-            var (y, argmax, dx) = (new double[dy.Length], new double[dy.Length], new double[x.Length]);
+            var (y, argmax, dx) = (Garbage<double>(dy.Length), Garbage<double>(dy.Length), Garbage<double>(x.Length));
             PoolingKernels.MaxForward<double>(g, x, y, argmax);
             PoolingKernels.MaxBackward<double>(g, dy, argmax, dx);
             Assert.Equal(expected.Y, y);
             Assert.Equal(expected.Argmax, argmax);
             ImageReference.AssertClose(expected.Dx, dx, 1e-15, $"{g}: dx");   // exact but for the order of overlapping sums
 
-            var (yf, argmaxf, dxf) = (new float[dy.Length], new float[dy.Length], new float[x.Length]);
+            var (yf, argmaxf, dxf) = (Garbage<float>(dy.Length), Garbage<float>(dy.Length), Garbage<float>(x.Length));
             PoolingKernels.MaxForward<float>(g, ImageReference.Floats(x), yf, argmaxf);
             PoolingKernels.MaxBackward<float>(g, ImageReference.Floats(dy), argmaxf, dxf);
             Assert.Equal(ImageReference.Floats(expected.Y), yf);
@@ -38,12 +40,12 @@ public class PoolingKernelsTests
             var (g, rng) = (k.Geometry, k.Rng());
             var (x, dy) = (ImageReference.Values(rng, g.InputLength), ImageReference.Values(rng, g.OutputLength(g.C)));
             var expected = ImageReference.AvgPool(g, x, dy);
-            var (y, dx) = (new double[dy.Length], new double[x.Length]);
+            var (y, dx) = (Garbage<double>(dy.Length), Garbage<double>(x.Length));
             PoolingKernels.AverageForward<double>(g, x, y);
             PoolingKernels.AverageBackward<double>(g, dy, dx);
             ImageReference.AssertClose(expected.Y, y, 1e-14, $"{g}: y");
             ImageReference.AssertClose(expected.Dx, dx, 1e-14, $"{g}: dx");
-            var (yf, dxf) = (new float[dy.Length], new float[x.Length]);
+            var (yf, dxf) = (Garbage<float>(dy.Length), Garbage<float>(x.Length));
             PoolingKernels.AverageForward<float>(g, ImageReference.Floats(x), yf);
             PoolingKernels.AverageBackward<float>(g, ImageReference.Floats(dy), dxf);
             ImageReference.AssertClose(expected.Y, [.. yf.Select(v => (double)v)], 1e-6, $"{g}: y (float)");
@@ -57,7 +59,7 @@ public class PoolingKernelsTests
         var (n, c, h, w) = (21, 3, 5, 4);
         var g = WindowGeometry.Valid(n, c, h, w, h, w);
         var x = ImageReference.Values(new Rng(2), g.InputLength);
-        var y = new double[n * c];
+        var y = Garbage<double>(n * c);
         PoolingKernels.AverageForward<double>(g, x, y);
         for (var s = 0; s < n; s++)
             for (var ch = 0; ch < c; ch++)
@@ -75,7 +77,7 @@ public class PoolingKernelsTests
         // A 2 × 3 image (batch of 1), 2 × 2 windows at stride 1: rows [1, NaN, 5] and [2, 3, 4].
         var g = WindowGeometry.Valid(1, 1, 2, 3, 2, 2);
         float[] x = [1f, float.NaN, 5f, 2f, 3f, 4f];
-        var (y, argmax) = (new float[2], new float[2]);
+        var (y, argmax) = (Garbage<float>(2), Garbage<float>(2));
         PoolingKernels.MaxForward<float>(g, x, y, argmax);
         Assert.Equal([float.NaN, float.NaN], y);   // PyTorch: a NaN is taken, and no number beats it afterwards
         Assert.Equal([1f, 0f], argmax);
@@ -83,7 +85,7 @@ public class PoolingKernelsTests
         // All pixels negative, one cell of zero padding on every side: the padding's zeros must not win.
         g = WindowGeometry.Padded(1, 1, 2, 2, 2, 2, stride: 1, padding: 1);
         x = [-3f, -4f, -1f, -2f];
-        (y, argmax) = (new float[9], new float[9]);
+        (y, argmax) = (Garbage<float>(9), Garbage<float>(9));
         PoolingKernels.MaxForward<float>(g, x, y, argmax);
         Assert.Equal([-3f, -3f, -4f, -1f, -1f, -2f, -1f, -1f, -2f], y);
         Assert.Equal([3f, 2f, 2f, 3f, 2f, 2f, 1f, 0f, 0f], argmax);
@@ -98,7 +100,7 @@ public class PoolingKernelsTests
         float[][] Run(int threads)
         {
             using var _ = Backend.Using(Backend.Current, threads);
-            var (y, argmax, dx, ya, dxa) = (new float[dy.Length], new float[dy.Length], new float[x.Length], new float[dy.Length], new float[x.Length]);
+            var (y, argmax, dx, ya, dxa) = (Garbage<float>(dy.Length), Garbage<float>(dy.Length), Garbage<float>(x.Length), Garbage<float>(dy.Length), Garbage<float>(x.Length));
             PoolingKernels.MaxForward<float>(g, x, y, argmax);
             PoolingKernels.MaxBackward<float>(g, dy, argmax, dx);
             PoolingKernels.AverageForward<float>(g, x, ya);
