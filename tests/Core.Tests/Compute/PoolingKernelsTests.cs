@@ -74,21 +74,30 @@ public class PoolingKernelsTests
     [Fact]
     public void A_nan_wins_the_window_and_padding_never_does()
     {
-        // A 2 × 3 image (batch of 1), 2 × 2 windows at stride 1: rows [1, NaN, 5] and [2, 3, 4].
-        var g = WindowGeometry.Valid(1, 1, 2, 3, 2, 2);
-        float[] x = [1f, float.NaN, 5f, 2f, 3f, 4f];
-        var (y, argmax) = (Garbage<float>(2), Garbage<float>(2));
-        PoolingKernels.MaxForward<float>(g, x, y, argmax);
-        Assert.Equal([float.NaN, float.NaN], y);   // PyTorch: a NaN is taken, and no number beats it afterwards
-        Assert.Equal([1f, 0f], argmax);
+        // Each image repeated over a batch of 17, so both the 16 vector lanes and the one-lane tail see it.
+        const int n = 17;
+        static float[] Batch(float[] image) => [.. image.SelectMany(v => Enumerable.Repeat(v, n))];
+        static float[] Sample(float[] values, int s) => [.. values.Where((_, i) => i % n == s)];
+
+        // A 2 × 3 image, 2 × 2 windows at stride 1: rows [1, NaN, 5] and [2, 3, 4].
+        var g = WindowGeometry.Valid(n, 1, 2, 3, 2, 2);
+        var (y, argmax) = (Garbage<float>(2 * n), Garbage<float>(2 * n));
+        PoolingKernels.MaxForward<float>(g, Batch([1f, float.NaN, 5f, 2f, 3f, 4f]), y, argmax);
+        foreach (var s in new[] { 0, 15, 16 })
+        {
+            Assert.Equal([float.NaN, float.NaN], Sample(y, s));   // PyTorch: a NaN is taken, and no number beats it afterwards
+            Assert.Equal([1f, 0f], Sample(argmax, s));
+        }
 
         // All pixels negative, one cell of zero padding on every side: the padding's zeros must not win.
-        g = WindowGeometry.Padded(1, 1, 2, 2, 2, 2, stride: 1, padding: 1);
-        x = [-3f, -4f, -1f, -2f];
-        (y, argmax) = (Garbage<float>(9), Garbage<float>(9));
-        PoolingKernels.MaxForward<float>(g, x, y, argmax);
-        Assert.Equal([-3f, -3f, -4f, -1f, -1f, -2f, -1f, -1f, -2f], y);
-        Assert.Equal([3f, 2f, 2f, 3f, 2f, 2f, 1f, 0f, 0f], argmax);
+        g = WindowGeometry.Padded(n, 1, 2, 2, 2, 2, stride: 1, padding: 1);
+        (y, argmax) = (Garbage<float>(9 * n), Garbage<float>(9 * n));
+        PoolingKernels.MaxForward<float>(g, Batch([-3f, -4f, -1f, -2f]), y, argmax);
+        foreach (var s in new[] { 0, 15, 16 })
+        {
+            Assert.Equal([-3f, -3f, -4f, -1f, -1f, -2f, -1f, -1f, -2f], Sample(y, s));
+            Assert.Equal([3f, 2f, 2f, 3f, 2f, 2f, 1f, 0f, 0f], Sample(argmax, s));
+        }
     }
 
     [Fact]
