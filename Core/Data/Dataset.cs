@@ -36,6 +36,14 @@ public sealed record Dataset(string Name, float[] Features, int Count, int Featu
         return new(name, features, count, featureCount, targets, targetCount, null);
     }
 
+    /// <summary>Features without targets (samples to predict on, as Kaggle's test.csv): TargetCount 0, no labels.</summary>
+    public static Dataset Unlabeled(string name, float[] features, int featureCount)
+    {
+        Require(featureCount > 0 && features.Length % featureCount == 0,
+            $"{name}: {features.Length} feature values do not split into rows of {featureCount}.");
+        return new(name, features, features.Length / featureCount, featureCount, [], 0, null);
+    }
+
     /// <summary>The samples at <paramref name="indices"/>, in that order.</summary>
     public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
     {
@@ -80,7 +88,8 @@ public sealed record Dataset(string Name, float[] Features, int Count, int Featu
     }
 
     public override string ToString() =>
-        $"{Name}: {Count} samples × {FeatureCount} features, " + (Labels is null ? $"{TargetCount} targets" : $"{Classes} classes");
+        $"{Name}: {Count} samples × {FeatureCount} features, " +
+        (Labels is not null ? $"{Classes} classes" : TargetCount == 0 ? "no targets" : $"{TargetCount} targets");
 }
 
 /// <summary>One-hot encoding: label k of n classes becomes a row with 1 at column k, 0 elsewhere.</summary>

@@ -14,6 +14,46 @@ public sealed class CsvTests : IDisposable
         return path;
     }
 
+    public static TheoryData<string> CaseNames => new(CsvCorpus.Cases.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void A_malformed_file_is_refused_naming_the_file_line_and_column(string name)
+    {
+        var file = CsvCorpus.Cases.Single(c => c.Name == name);
+        var path = Write(file.Text);
+        var e = Assert.Throws<DataFormatException>(() => file.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(file.Position, e.Message);
+        Assert.Matches(@"^line \d+(:\d+)?$", e.Position);
+    }
+
+    [Fact]
+    public void The_corpus_has_at_least_15_cases() => Assert.True(CsvCorpus.Cases.Count >= 15);
+
+    [Fact]
+    public void Kaggles_test_csv_loads_as_features_to_predict_on()
+    {
+        var data = Csv.LoadFeatures(Write("pixel0,pixel1,pixel2,pixel3\n0,0,128,255\n12,0,0,3\n"), scale: 1 / 255f, features: 4, range: ValueRange.Bytes);
+        Assert.Equal(2, data.Count);
+        Assert.Equal(4, data.FeatureCount);
+        Assert.Null(data.Labels);
+        Assert.Equal(0, data.TargetCount);
+        Assert.Equal(1f, data.Features[3]);
+        var model = Sequential.Of(Layer.Dense(4, 3, new Rng(1)));
+        Assert.Equal(2, model.PredictClasses(data, Loss.SoftmaxCrossEntropy).Length);   // batches of an unlabelled set work
+    }
+
+    [Fact]
+    public void An_mnist_train_csv_loads_with_the_checks_on()
+    {
+        var data = Csv.LoadClassification(Write(CsvCorpus.Train), classes: 10, scale: 1 / 255f, features: 4, range: ValueRange.Bytes);
+        Assert.Equal([5, 0], data.Labels!);
+        Assert.Equal(10, data.Classes);
+        var headerless = Csv.LoadClassification(Write("5,0,0,128,255\n0,12,0,0,3\n"), classes: 10, features: 4, range: ValueRange.Bytes);
+        Assert.Equal(data.Labels!, headerless.Labels!);
+    }
+
     [Fact]
     public void Header_line_is_detected_and_labels_come_first()
     {
