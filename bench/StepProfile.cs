@@ -35,12 +35,12 @@ static class StepProfile
             return r;
         }
         var order = rng.Permutation(train.Count);
-        var workspace = new Workspace<float>();   // as Fit does
+        var pool = new StepPool<float>();   // as Fit does
         for (var s = 0; s < warmup + steps; s++)
         {
             if (s == warmup) foreach (var clock in clocks.Values) clock.Reset();   // the JIT's first calls are not a step's cost
-            var scope = workspace.Enter();
-            var start = s * 64 % (train.Count - 64);   // as Fit: the step's pieces, in its order, through its workspace
+            var scope = pool.Enter();
+            var start = s * 64 % (train.Count - 64);   // as Fit: the step's pieces, in its order, through its pool
             var batch = Time("gather", () => Batches.Gather<float>(train, order[start..(start + 64)]));
             var m = state.Model;
             var traces = Time("forward", () => m.ForwardTrain(batch.X, rng));
@@ -51,7 +51,7 @@ static class StepProfile
             Time("metrics", () => Metrics.CorrectCount(loss.Activate(traces[^1].Output), batch.Labels!));
             state = state with { Model = next, OptimizerState = os, Step = state.Step + 1 };
             scope.Dispose();
-            Time("recycle", () => { workspace.Recycle(state, loss); return 0; });
+            Time("recycle", () => { pool.Recycle(FitExtensions.TensorsOf(state)); return 0; });
         }
         var total = clocks.Values.Sum(c => c.Elapsed.TotalMicroseconds);
         foreach (var (name, c) in clocks) Console.WriteLine($"{name,-10} {c.Elapsed.TotalMicroseconds / steps,8:F1} µs/step");

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 namespace Nabla.Bench;
 
 /// <summary>One 784-128-10 MNIST training step (batch gather, forward, loss, backward, SGD, metrics), as Fit runs it
-/// (buffers recycled through the workspace) and as a bare fold of Train.Step. The MemoryDiagnoser's "Allocated"
+/// (buffers recycled through its pool) and as a bare fold of Train.Step. The MemoryDiagnoser's "Allocated"
 /// column is the bytes allocated per step in steady state; the model's parameters are 101,770 floats = 407 KB.</summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 5, iterationCount: 15)]
@@ -12,7 +12,7 @@ public class TrainStepBenchmarks
     Dataset train = null!;
     int[] order = [];
     TrainState<float> state = null!;
-    readonly Workspace<float> workspace = new();
+    readonly StepPool<float> pool = new();
     int step;
 
     [GlobalSetup]
@@ -27,21 +27,21 @@ public class TrainStepBenchmarks
 
     int[] NextIndices() => order.AsSpan(step++ * 64 % (train.Count - 64), 64).ToArray();
 
-    [Benchmark(Description = "Fit's step (workspace)")]
+    [Benchmark(Description = "Fit's step (pool)")]
     public int FitStep()
     {
         int correct;
-        using (workspace.Enter())
+        using (pool.Enter())
         {
             var batch = Batches.Gather<float>(train, NextIndices());
             (state, _, var output) = Train.StepWithOutput(state, batch.X, batch.Y, Loss.SoftmaxCrossEntropy);
             correct = Metrics.CorrectCount(Loss.SoftmaxCrossEntropy.Activate(output), batch.Labels!);
         }
-        workspace.Recycle(state, Loss.SoftmaxCrossEntropy);
+        pool.Recycle(FitExtensions.TensorsOf(state));
         return correct;
     }
 
-    [Benchmark(Baseline = true, Description = "Train.Step (no workspace)")]
+    [Benchmark(Baseline = true, Description = "Train.Step (no pool)")]
     public int PureStep()
     {
         var batch = Batches.Gather<float>(train, NextIndices());

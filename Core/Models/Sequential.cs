@@ -12,7 +12,11 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
     {
         for (var i = 0; i < Layers.Length; i++)
         {
-            try { x = Layers[i].Forward(x); }
+            try
+            {
+                // A layer defined outside Nabla (a script's) may keep x: handed off, x is never recycled by Fit.
+                using (StepPool<T>.HandOff(Layers[i], x)) x = Layers[i].Forward(x);
+            }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
         }
         return x;
@@ -25,7 +29,10 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         for (var i = 0; i < Layers.Length; i++)
         {
             Trace<T> trace;
-            try { trace = Layers[i].ForwardTrain(x, rng); }
+            try
+            {
+                using (StepPool<T>.HandOff(Layers[i], x)) trace = Layers[i].ForwardTrain(x, rng);
+            }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             traces.Add(trace);
             x = trace.Output;
@@ -44,7 +51,11 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         for (var i = Layers.Length - 1; i >= 0; i--)
         {
             Backprop<T> step;
-            try { step = Layers[i].Backward(traces[i], dy, needInputGradient: i > 0); }
+            try
+            {
+                using (StepPool<T>.HandOff(Layers[i], traces[i].Input, traces[i].Output, traces[i].Saved, dy))
+                    step = Layers[i].Backward(traces[i], dy, needInputGradient: i > 0);
+            }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             perLayer[i] = step.Gradient.Tensors;
             dy = step.InputGradient!;
@@ -54,7 +65,13 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
 
     /// <summary>Every layer's trainable tensors, flat, in layer order, named "{layer index}.{name}" as PyTorch's
     /// nn.Sequential names them ("0.weight", "0.bias", "2.weight", …).</summary>
-    public Parameters<T> Parameters => new(ParameterNames(), Layers.SelectMany(l => l.Parameters));
+    public Parameters<T> Parameters => new(ParameterNames(), Layers.SelectMany(ParametersOf));
+
+    /// <summary>layer.Parameters, with Fit's buffer pool suspended if the layer is a script's (it may compute them).</summary>
+    internal static IReadOnlyList<Matrix<T>> ParametersOf(ILayer<T> layer)
+    {
+        using (StepPool<T>.HandOff(layer)) return layer.Parameters;
+    }
 
     IEnumerable<string> ParameterNames() =>
         Layers.SelectMany((layer, i) => layer.ParameterNames.Select(name => $"{i}.{name}"));
@@ -67,8 +84,13 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         var next = 0;
         foreach (var layer in Layers)
         {
-            var count = layer.Parameters.Count;
-            layers.Add(count == 0 ? layer : layer.WithParameters(parameters.Tensors.Skip(next).Take(count).ToArray()));
+            var count = ParametersOf(layer).Count;
+            if (count > 0)
+            {
+                var tensors = parameters.Tensors.AsSpan(next, count).ToArray();
+                using (StepPool<T>.HandOff(layer, tensors)) layers.Add(layer.WithParameters(tensors));   // a script's layer keeps them
+            }
+            else layers.Add(layer);
             next += count;
         }
         return new(layers.MoveToImmutable());

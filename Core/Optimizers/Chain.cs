@@ -36,9 +36,13 @@ public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
         var result = gradients;
         for (var i = 0; i < Transforms.Length; i++)
         {
-            (result, var s) = apply && i == Transforms.Length - 1
-                ? Transforms[i].Apply(result, states[i], parameters)
-                : Transforms[i].Update(result, states[i], parameters);
+            var transform = Transforms[i];
+            IOptimizerState<T> s;
+            // A transform defined outside Nabla (a script's) may keep what it is given: handed off, Fit never recycles it.
+            using (StepPool<T>.HandOff(transform, result.Tensors, parameters.Tensors))
+                (result, s) = apply && i == Transforms.Length - 1
+                    ? transform.Apply(result, states[i], parameters)
+                    : transform.Update(result, states[i], parameters);
             next.Add(s);
         }
         return (result, new ChainState<T>(next.MoveToImmutable()));

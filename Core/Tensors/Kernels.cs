@@ -16,11 +16,11 @@ public static class Kernels
             ? dense.Data
             : throw new ArgumentException($"Nabla works on dense matrices; got a {m.GetType().Name} ({Shape.Of(m)}). Use Matrix<T>.Build.Dense or .ToDense().");
 
-    /// <summary>A fresh rows × columns matrix of zeros.</summary>
+    /// <summary>A fresh rows × columns matrix of zeros (inside <c>Fit</c>, a recycled buffer, cleared).</summary>
     public static Matrix<T> Zeros<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T>
     {
-        if (Workspace<T>.Current is not { } workspace) return Matrix<T>.Build.Dense(rows, columns);
-        var m = workspace.Rent(rows, columns);
+        if (StepPool<T>.Current is not { } pool) return Matrix<T>.Build.Dense(rows, columns);
+        var m = pool.Rent(rows, columns);
         Values(m).AsSpan(0, rows * columns).Clear();
         return m;
     }
@@ -28,10 +28,11 @@ public static class Kernels
     /// <summary>A fresh matrix of zeros of the same shape as <paramref name="m"/>.</summary>
     public static Matrix<T> ZerosLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Zeros<T>(m.RowCount, m.ColumnCount);
 
-    /// <summary>A rows × columns matrix whose values are undefined (torch.empty): the caller must write every element. Inside
-    /// <c>Fit</c> it is a recycled buffer (no allocation, no clearing); elsewhere a new matrix.</summary>
+    /// <summary>A rows × columns matrix whose values are undefined (torch.empty): the caller must write every element.
+    /// Inside <c>Fit</c>'s steps, Nabla's own code gets a recycled buffer (no allocation, no clearing); elsewhere, and in
+    /// code defined outside Nabla (a script's layer), it is a new matrix, the caller's to keep.</summary>
     public static Matrix<T> Uninitialized<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T> =>
-        Workspace<T>.Current?.Rent(rows, columns) ?? Matrix<T>.Build.Dense(rows, columns);
+        StepPool<T>.Current?.Rent(rows, columns) ?? Matrix<T>.Build.Dense(rows, columns);
 
     /// <summary><see cref="Uninitialized{T}(int, int)"/> with the shape of <paramref name="m"/>.</summary>
     public static Matrix<T> UninitializedLike<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T> => Uninitialized<T>(m.RowCount, m.ColumnCount);

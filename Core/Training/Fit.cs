@@ -34,7 +34,7 @@ public static class FitExtensions
                 model.Describe(train.FeatureCount)));
 
         var history = new List<EpochMetrics>();
-        var workspace = new Workspace<T>();   // buffers recycled between steps once provably dead (see Workspace)
+        var pool = new StepPool<T>();   // the steps' buffers, recycled once Fit knows them dead (see StepPool)
         var cancelled = false;
         for (var epoch = 1; epoch <= epochs && !cancelled; epoch++)
         {
@@ -46,8 +46,8 @@ public static class FitExtensions
             while (true)
             {
                 Batch<T> batch;
-                // The step (batch gather included) draws its fresh matrices from the workspace; observers run outside it.
-                using (workspace.Enter())
+                // The step (batch gather included) rents its buffers from the pool; observers run outside it.
+                using (pool.Enter())
                 {
                     if (!epochBatches.MoveNext()) break;
                     batch = epochBatches.Current;
@@ -58,11 +58,11 @@ public static class FitExtensions
                             $"The loss became {batchLoss} at epoch {epoch}, batch {batchIndex + 1} of {batches} ({loss.Name}, {optimizer}). " +
                             "The learning rate may be too high, or the inputs unscaled (pixels should be in [0, 1]).");
                     lossSum += batchLoss * batch.Size;
-                    if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
+                    if (batch.Labels is not null) correct += Metrics.CorrectCount(Train.Activate(loss, output), batch.Labels);
                 }
-                // The batch, traces, gradients, updates and output are dead now; what the new state reaches is kept, and
-                // so is early stopping's best model, which outlives the steps after it.
-                workspace.Recycle(state, loss, stopping);
+                // The batch, traces, gradients, updates and output are dead now, and so is the previous state: all but the
+                // new state's tensors and what was handed to code outside Nabla goes back to the pool.
+                pool.Recycle(TensorsOf(state));
                 seen += batch.Size;
                 batchIndex++;
                 var progress = new BatchProgress(epoch, epochs, batchIndex, batches, lossSum / seen,
@@ -76,8 +76,10 @@ public static class FitExtensions
             var metrics = new EpochMetrics(epoch, lossSum / seen, train.Labels is null ? null : (double)correct / seen,
                 valLoss, valAccuracy, clock.Elapsed.TotalSeconds, optimizer.LearningRateInForce(state.OptimizerState));
             history.Add(metrics);
+            // Observers and early stopping may keep this epoch's model: its tensors are theirs, never recycled.
+            foreach (var tensor in state.Model.Parameters.Tensors) pool.Escape(tensor);
             var goOn = true;
-            foreach (var w in watchers) goOn &= w.OnEpochEnd(metrics);
+            foreach (var w in watchers) goOn &= w.OnEpochEnd(metrics, state.Model);
             if (earlyStopping is not null && !cancelled)
             {
                 stopping = earlyStopping.Update(stopping!, metrics, state.Model);
@@ -89,6 +91,10 @@ public static class FitExtensions
         foreach (var w in watchers) w.OnFitEnd(history);
         return new FitResult<T>(state.Model, state, history, cancelled, stopping);
     }
+
+    /// <summary>Every tensor of a training state that outlives a step: the model's parameters and the optimizer's state.</summary>
+    internal static IEnumerable<Matrix<T>> TensorsOf<T>(TrainState<T> state) where T : struct, IFloatingPointIeee754<T> =>
+        state.Model.Parameters.Tensors.Concat(state.OptimizerState.ToStateDict().Tensors.Tensors);
 
     /// <summary>Mean loss (weighted by batch size) plus the regularization penalty Σ R(θ), as Keras reports it, and accuracy
     /// (null for regression) over a dataset, in inference mode: Fit's val_loss and val_accuracy. Scripts call
@@ -102,8 +108,8 @@ public static class FitExtensions
         foreach (var batch in Batches.Of<T>(data, batchSize))
         {
             var output = model.Forward(batch.X);
-            lossSum += loss.Evaluate(output, batch.Y).Value * batch.Size;
-            if (batch.Labels is not null) correct += Metrics.CorrectCount(loss.Activate(output), batch.Labels);
+            lossSum += Train.Evaluate(loss, output, batch.Y).Value * batch.Size;
+            if (batch.Labels is not null) correct += Metrics.CorrectCount(Train.Activate(loss, output), batch.Labels);
         }
         return (lossSum / data.Count + model.Penalty(), data.Labels is null ? null : (double)correct / data.Count);
     }
@@ -111,7 +117,7 @@ public static class FitExtensions
     /// <summary>The model's predictions for x (batch × inputs), passed through the loss's output activation
     /// (softmax probabilities for softmax cross-entropy).</summary>
     public static Matrix<T> Predict<T>(this Sequential<T> model, Matrix<T> x, ILoss loss) where T : struct, IFloatingPointIeee754<T> =>
-        loss.Activate(model.Forward(x));
+        Train.Activate(loss, model.Forward(x));
 
     /// <summary>Predicted classes for every sample of a dataset.</summary>
     public static int[] PredictClasses<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)

@@ -1,3 +1,5 @@
+using Nabla.Models;
+
 namespace Nabla.Training;
 
 /// <summary>What Fit tells about its progress (a progress bar, a metrics file, early stopping). Every method has a
@@ -12,6 +14,11 @@ public interface IFitObserver
 
     /// <summary>After each epoch, with validation figures when there is validation data. Return false to stop.</summary>
     bool OnEpochEnd(EpochMetrics metrics) => true;
+
+    /// <summary>After each epoch, with the model as it stands then: the observer may keep it (Fit never reuses the
+    /// tensors it hands out). What Fit calls; by default it calls <see cref="OnEpochEnd(EpochMetrics)"/>. Return false
+    /// to stop.</summary>
+    bool OnEpochEnd<T>(EpochMetrics metrics, Sequential<T> model) where T : struct, IFloatingPointIeee754<T> => OnEpochEnd(metrics);
 
     /// <summary>After the last epoch (or a stop or cancellation).</summary>
     void OnFitEnd(IReadOnlyList<EpochMetrics> history) { }

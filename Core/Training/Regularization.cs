@@ -9,7 +9,7 @@ public static class Regularization
 {
     /// <summary>Σ R(θ) over every regularized tensor of the model (0 when none is).</summary>
     public static double Penalty<T>(this Sequential<T> model) where T : struct, IFloatingPointIeee754<T> =>
-        Regularized(model).Sum(r => r.Regularizer.Penalty(r.Tensor));
+        Regularized(model).Sum(r => Penalty(r.Regularizer, r.Tensor));
 
     /// <summary>Σ R(θ), and <paramref name="gradients"/> (in <see cref="Sequential{T}.Parameters"/> order) plus dR/dθ;
     /// the gradients come back as they are when no layer is regularized.</summary>
@@ -22,12 +22,23 @@ public static class Regularization
         var tensors = gradients.Tensors.ToArray();
         foreach (var (index, regularizer, tensor) in regularized)
         {
-            penalty += regularizer.Penalty(tensor);
+            penalty += Penalty(regularizer, tensor);
             var sum = Kernels.UninitializedLike(tensor);   // a fresh sum (recycled inside Fit): the backward's tensor is not touched
-            tensors[index].Add(regularizer.Gradient(tensor), sum);
+            tensors[index].Add(Gradient(regularizer, tensor), sum);
             tensors[index] = sum;
         }
         return (penalty, gradients.WithTensors(tensors));
+    }
+
+    // A regularizer defined outside Nabla (a script's) may keep the tensor: handed off, Fit never recycles it.
+    static double Penalty<T>(IRegularizer regularizer, Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
+    {
+        using (StepPool<T>.HandOff(regularizer, w)) return regularizer.Penalty(w);
+    }
+
+    static Matrix<T> Gradient<T>(IRegularizer regularizer, Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
+    {
+        using (StepPool<T>.HandOff(regularizer, w)) return regularizer.Gradient(w);
     }
 
     /// <summary>Each regularized tensor with its index in the model's flat parameter list.</summary>
@@ -37,7 +48,7 @@ public static class Regularization
         var next = 0;
         foreach (var layer in model.Layers)
         {
-            var parameters = layer.Parameters;
+            var parameters = Sequential<T>.ParametersOf(layer);
             if (layer is IRegularized { Regularizers: var regularizers })
             {
                 if (regularizers.Count != parameters.Count)

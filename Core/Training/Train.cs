@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using Nabla.Losses;
+using Nabla.Optimizers;
 
 namespace Nabla.Training;
 
@@ -21,9 +22,9 @@ public static class Train
         var model = state.Model;
         var traces = model.ForwardTrain(x, Rng.ForStep(state.Seed, state.Step));
         var output = traces[^1].Output;
-        var (value, dOutput) = loss.Evaluate(output, y);
+        var (value, dOutput) = Evaluate(loss, output, y);
         var (penalty, gradients) = model.Regularize(model.Backward(traces, dOutput));   // + Σ R(θ), + dR/dθ (layer regularizers)
-        var (parameters, optimizerState) = state.Optimizer.Apply(gradients, state.OptimizerState, model.Parameters);
+        var (parameters, optimizerState) = Apply(state.Optimizer, gradients, state.OptimizerState, model.Parameters);
         var next = state with
         {
             Model = model.WithParameters(parameters),
@@ -31,5 +32,22 @@ public static class Train
             Step = state.Step + 1,
         };
         return (next, value + penalty, output);
+    }
+
+    // A loss or optimizer defined outside Nabla (a script's) may keep what it is given: handed off, Fit never recycles it.
+    internal static LossResult<T> Evaluate<T>(ILoss loss, Matrix<T> output, Matrix<T> y) where T : struct, IFloatingPointIeee754<T>
+    {
+        using (StepPool<T>.HandOff(loss, output, y)) return loss.Evaluate(output, y);
+    }
+
+    internal static Matrix<T> Activate<T>(ILoss loss, Matrix<T> output) where T : struct, IFloatingPointIeee754<T>
+    {
+        using (StepPool<T>.HandOff(loss, output)) return loss.Activate(output);
+    }
+
+    static (Parameters<T>, IOptimizerState<T>) Apply<T>(IOptimizer optimizer, Parameters<T> gradients, IOptimizerState<T> state,
+        Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T>
+    {
+        using (StepPool<T>.HandOff(optimizer, gradients.Tensors, parameters.Tensors)) return optimizer.Apply(gradients, state, parameters);
     }
 }
