@@ -79,6 +79,16 @@ static class Workers
         }
     }
 
+    /// <summary>Starts a background thread without capturing the caller's ExecutionContext: a helper lives as long as the
+    /// process, and a captured context would keep the first fork's async-locals alive with it (the first Fit's
+    /// observers, and everything they reach).</summary>
+    internal static Thread StartThread(string name, ThreadStart loop)
+    {
+        var thread = new Thread(loop) { IsBackground = true, Name = name };
+        thread.UnsafeStart();
+        return thread;
+    }
+
     static Helper[] Team(int count)
     {
         if (helpers.Length >= count) return helpers;
@@ -98,8 +108,7 @@ static class Workers
         readonly ManualResetEventSlim wake = new(false, spinCount: 1);
         int state;
 
-        public Helper(int index) =>
-            new Thread(Loop) { IsBackground = true, Name = $"Nabla worker {index + 1}" }.Start();
+        public Helper(int index) => StartThread($"Nabla worker {index + 1}", Loop);
 
         public void Assign()
         {

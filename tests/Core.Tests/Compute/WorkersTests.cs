@@ -48,4 +48,33 @@ public class WorkersTests
             Workers.Run(64, 2, _ => { threadIds[Environment.CurrentManagedThreadId] = true; Thread.SpinWait(2000); });
         Assert.Equal(Math.Min(2, Environment.ProcessorCount), threadIds.Count);
     }
+
+    /// <summary>A helper thread lives as long as the process. Started with the ExecutionContext of the Fit that first
+    /// forked, it would keep that Fit's async-locals alive (the host's progress display, and all it reaches).</summary>
+    [Fact]
+    public void A_helper_thread_does_not_keep_the_context_it_was_started_from()
+    {
+        using var release = new ManualResetEventSlim();
+        var (kept, thread) = StartInAContext(release);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        try { Assert.False(kept.IsAlive, "the helper thread keeps the async-locals of the context that started it"); }
+        finally
+        {
+            release.Set();
+            thread.Join();
+        }
+    }
+
+    sealed class Observer : IFitObserver;
+
+    // Not inlined, so no local of the test method holds the observer.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static (WeakReference Kept, Thread Thread) StartInAContext(ManualResetEventSlim release)
+    {
+        var observer = new Observer();
+        using (FitObservers.Add(observer))   // an async-local, as the host sets around a script's Fit
+            return (new WeakReference(observer), Workers.StartThread("test helper", () => release.Wait()));
+    }
 }
