@@ -21,6 +21,7 @@ public static class NablaCommandLine
         RunCommand.Create(host),
         ReportCommands.Report(host),
         ReportCommands.Compare(host),
+        PredictCommand.Create(host),
     ];
 
     /// <summary>Parses <paramref name="args"/> and runs the command they name; the exit code.</summary>
