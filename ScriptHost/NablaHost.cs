@@ -55,7 +55,7 @@ public static class NablaHost
         var cached = compiled is not null;
         if (compiled is null)
         {
-            try { compiled = Compile(script); }
+            try { compiled = Compile(script, Path.Combine(cacheDirectory ?? ScriptCache.DefaultDirectory(), "nuget")); }
             catch (CompileErrorException e)
             {
                 foreach (var line in e.Errors) console.Error.WriteLine(line);
@@ -191,5 +191,5 @@ public static class NablaHost
 
     // Kept out of line so a cached run never JIT-compiles a method that mentions Roslyn's types.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static CompiledScript Compile(string script) => ScriptCompiler.Compile(script);
+    static CompiledScript Compile(string script, string packages) => ScriptCompiler.Compile(script, packages);
 }

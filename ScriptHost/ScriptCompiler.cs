@@ -36,11 +36,14 @@ public static class ScriptCompiler
         "Nabla.Layers.Layer",
     ];
 
-    /// <summary>Compiles <paramref name="path"/> (and every file it #loads); throws <see cref="CompileErrorException"/>.</summary>
-    public static CompiledScript Compile(string path)
+    /// <summary>Compiles <paramref name="path"/> (and every file it #loads); throws <see cref="CompileErrorException"/>.
+    /// <c>#r "nuget: Name, Version"</c> packages are restored through <paramref name="packages"/> (default: under the
+    /// script cache, see <see cref="NuGetReferences"/>).</summary>
+    public static CompiledScript Compile(string path, string? packages = null)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
+        var nuget = new NuGetReferences(packages ?? Path.Combine(ScriptCache.DefaultDirectory(), "nuget"), directory);
         var options = ScriptOptions.Default
             .WithFilePath(fullPath)
             .WithFileEncoding(System.Text.Encoding.UTF8)
@@ -48,7 +51,7 @@ public static class ScriptCompiler
                 typeof(ScriptGlobals).Assembly)
             .WithImports(Imports)
             .WithSourceResolver(new SourceFileResolver([], directory))
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory))
+            .WithMetadataResolver(new NuGetMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory), nuget))
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithEmitDebugInformation(true)
             .WithLanguageVersion(LanguageVersion());
@@ -57,7 +60,7 @@ public static class ScriptCompiler
         using var assembly = new MemoryStream();   // Emit reports every compile error (GetDiagnostics first would compile twice)
         var emitted = compilation.Emit(assembly, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
         if (!emitted.Success)
-            throw new CompileErrorException(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Format).ToArray());
+            throw new CompileErrorException(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => Format(d, nuget.Failures)).ToArray());
 
         var sources = compilation.SyntaxTrees.Select(t => t.FilePath).Where(p => p.Length > 0).Distinct().ToArray();
         var references = compilation.DirectiveReferences.OfType<PortableExecutableReference>()
@@ -66,14 +69,50 @@ public static class ScriptCompiler
         return new CompiledScript(assembly.ToArray(), sources, references, arguments, dynamic);
     }
 
-    /// <summary>One diagnostic as <c>path(line,col): error CSxxxx: message</c>, the path relative to the current folder.</summary>
-    static string Format(Diagnostic d)
+    /// <summary>One diagnostic as <c>path(line,col): error CSxxxx: message</c>, the path relative to the current folder; a
+    /// nuget: reference that did not restore says why instead of Roslyn's "metadata file not found".</summary>
+    static string Format(Diagnostic d, IReadOnlyDictionary<string, string> nugetFailures)
     {
         var span = d.Location.GetMappedLineSpan();
         var where = span.IsValid && span.Path.Length > 0
             ? $"{HostPaths.Display(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): "
             : "";
-        return $"{where}{d.Severity.ToString().ToLowerInvariant()} {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+        var message = d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        if (d.Id == "CS0006" && nugetFailures.FirstOrDefault(f => message.Contains(f.Key, StringComparison.Ordinal)) is { Key: not null } failure)
+            return $"{where}error: #r \"{failure.Key}\": {failure.Value}";
+        return $"{where}{d.Severity.ToString().ToLowerInvariant()} {d.Id}: {message}";
+    }
+
+    // #r "nuget: …" through NuGetReferences; every other #r as Roslyn's script resolver does it. A failed restore is
+    // recorded (and answered with nothing, so Roslyn reports the reference) and not retried within the compile.
+    sealed class NuGetMetadataResolver(MetadataReferenceResolver inner, NuGetReferences nuget) : MetadataReferenceResolver
+    {
+        MetadataReferenceResolver Inner => inner;
+        NuGetReferences NuGet => nuget;
+
+        public override ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties)
+        {
+            if (!PackageRequest.IsNuGet(reference)) return inner.ResolveReference(reference, baseFilePath, properties);
+            if (nuget.Failures.ContainsKey(reference)) return [];
+            try
+            {
+                return [.. nuget.Resolve(PackageRequest.Parse(reference)).Select(p => MetadataReference.CreateFromFile(p, properties))];
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.Text.Json.JsonException or System.ComponentModel.Win32Exception)
+            {
+                nuget.Failures[reference] = e.Message;
+                return [];
+            }
+        }
+
+        public override bool ResolveMissingAssemblies => inner.ResolveMissingAssemblies;
+
+        public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
+            inner.ResolveMissingAssembly(definition, referenceIdentity);
+
+        public override bool Equals(object? other) => other is NuGetMetadataResolver r && r.Inner.Equals(inner) && r.NuGet.Folder == nuget.Folder;
+
+        public override int GetHashCode() => HashCode.Combine(inner, nuget.Folder);
     }
 
     // The pinned C# version from Directory.Build.props, which the build stamps into this assembly's metadata.
