@@ -75,7 +75,8 @@ public static class Html
         .card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 14px; min-width: 120px; }
         .card span { color: #666; font-size: 12px; } .card b { display: block; font-size: 20px; font-weight: 600; }
         .row { display: flex; flex-wrap: wrap; gap: 20px; align-items: flex-start; }
-        table { border-collapse: collapse; font-size: 13px; } th { text-align: left; border-bottom: 2px solid #ccc; }
+        table { border-collapse: collapse; font-size: 13px; } th { text-align: left; border-bottom: 2px solid #ccc; white-space: nowrap; }
+        .scroll { overflow-x: auto; max-width: 100%; }
         td, th { padding: 3px 10px; } td { border-bottom: 1px solid #eee; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
         table.kv td:first-child { color: #555; } table.kv td.n { text-align: left; } code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
         .gallery { display: flex; flex-wrap: wrap; gap: 10px; }

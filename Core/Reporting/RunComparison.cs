@@ -55,7 +55,7 @@ public static class RunComparison
                     : evaluation.Regression is { } rm ? $"RMSE {Html.Number(rm.Rmse, "G4")} ({evaluation.Dataset})" : "",
                 r.Text("seconds") is { Length: > 0 } sec ? RunReport.Duration(sec) : ""];
         });
-        s.Append(Html.Table(header, rows));
+        s.Append("<div class=\"scroll\">").Append(Html.Table(header, rows)).Append("</div>");
         s.Append("<p class=\"sub\">Written by Nabla from each folder's run.json, metrics.jsonl and evaluation.json; regenerate with " +
                  "<code>nabla compare RUN_DIR…</code>.</p></body></html>\n");
         return s.ToString();
