@@ -101,7 +101,14 @@ public static class Csv
     public static Dataset LoadFeatures(string path, float scale = 1f, bool? header = null, char separator = ',', int? features = null, ValueRange? range = null)
     {
         using var reader = Open(path);
-        var table = Parse(reader, path, header, separator, (column, value) =>
+        return LoadFeatures(reader, path, scale, header, separator, features, range);
+    }
+
+    /// <summary><see cref="LoadFeatures(string, float, bool?, char, int?, ValueRange?)"/> from text.</summary>
+    public static Dataset LoadFeatures(TextReader text, string path, float scale = 1f, bool? header = null, char separator = ',', int? features = null,
+        ValueRange? range = null)
+    {
+        var table = Parse(text, path, header, separator, (column, value) =>
             range is not null && !range.Contains(value) ? ($"{range} in column {column + 1}", Show(value)) : null,
             columns => features is { } f && columns != f
                 ? ($"{f} feature columns", columns == f + 1 ? $"{columns}: one more, a label column? (load it with Csv.LoadClassification)" : $"{columns}")

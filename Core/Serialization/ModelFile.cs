@@ -84,7 +84,8 @@ public static class ModelFile
     {
         var position = $"metadata \"{ArchitectureKey}\"";
         JsonNode? root;
-        try { root = JsonNode.Parse(json); }
+        // Duplicate keys refused while parsing (JsonObject would throw an ArgumentException when first read).
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }); }
         catch (JsonException e)
         {
             throw new DataFormatException(path, position, "a JSON object {\"format\", \"version\", \"layers\"}",
