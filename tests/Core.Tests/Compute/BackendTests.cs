@@ -87,6 +87,15 @@ public class BackendTests
         }
     }
 
+    [Fact]   // Debian's OpenBLAS 0.3.21 does not know 2023 Xeons and would run its SSE3 kernels on them
+    public void OpenBlas_runs_a_vector_kernel_where_the_cpu_has_one()
+    {
+        if (Backend.OpenBlas is not { } openBlas || !System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;
+        Assert.DoesNotContain("Prescott", openBlas.Description);
+        if (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is null && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+            Assert.Contains("SkylakeX", openBlas.Description);
+    }
+
     [Fact]
     public void Managed_and_openblas_agree_within_float_tolerance_or_openblas_is_reported_missing()
     {
