@@ -7,9 +7,13 @@ namespace Nabla.Optimizers;
 /// Transforms applied in order, each turning the previous one's output into its input (Optax's chain):
 /// <c>new Chain(new ClipByGlobalNorm(1.0), new Adam())</c> clips the gradients, then Adam turns them into Δ.
 /// </summary>
-public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
+public sealed record Chain : IOptimizer
 {
-    public IOptimizer[] Transforms { get; init => field = Checked(value); } = Checked(Transforms);
+    /// <summary>The transforms, applied in the order given.</summary>
+    public Chain(params IOptimizer[] Transforms) => this.Transforms = Transforms;
+
+    /// <summary>The transforms, in order: at least one, none null.</summary>
+    public IOptimizer[] Transforms { get; init => field = Checked(value); }
 
     static IOptimizer[] Checked(IOptimizer[]? transforms) =>
         transforms is { Length: > 0 } && transforms.All(t => t is not null) ? [.. transforms]
@@ -23,7 +27,8 @@ public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
         where T : struct, IFloatingPointIeee754<T> =>
         Run(gradients, state, parameters, apply: false);
 
-    // The last transform applies its own output, so one that fuses the step (SGD) keeps doing so inside a chain.
+    // The last transform applies its own output, so one that fuses the step (ScaleByLearningRate, Sgd) keeps doing so
+    // inside a chain.
     public (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T> =>
         Run(gradients, state, parameters, apply: true);
@@ -31,7 +36,7 @@ public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
     (Parameters<T>, IOptimizerState<T>) Run<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters, bool apply)
         where T : struct, IFloatingPointIeee754<T>
     {
-        var states = States(state);
+        var states = StatesOf(state);
         var next = ImmutableArray.CreateBuilder<IOptimizerState<T>>(Transforms.Length);
         var result = gradients;
         for (var i = 0; i < Transforms.Length; i++)
@@ -51,13 +56,14 @@ public sealed record Chain(params IOptimizer[] Transforms) : IOptimizer
     /// <summary>The learning rate of the first transform that has one.</summary>
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T>
     {
-        var states = States(state);
+        var states = StatesOf(state);
         for (var i = 0; i < Transforms.Length; i++)
             if (Transforms[i].LearningRateInForce(states[i]) is { } rate) return rate;
         return null;
     }
 
-    ImmutableArray<IOptimizerState<T>> States<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T>
+    /// <summary>The transforms' states in <paramref name="state"/>, one per transform, or an error saying what was passed.</summary>
+    internal ImmutableArray<IOptimizerState<T>> StatesOf<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T>
     {
         var states = OptimizerState.As<ChainState<T>>(state, this).States;
         if (states.Length != Transforms.Length)

@@ -4,10 +4,13 @@ namespace Nabla.Optimizers;
 
 /// <summary>Rescales all gradients together when their global norm ‖g‖ = √(Σ g²) exceeds MaxNorm:
 /// g' = g · MaxNorm / ‖g‖, else g' = g (Optax's clip_by_global_norm). The direction is kept.</summary>
-public sealed record ClipByGlobalNorm(double MaxNorm) : IOptimizer
+public sealed record ClipByGlobalNorm : IOptimizer
 {
-    public double MaxNorm { get; init => field = Hyper.Positive(value, nameof(MaxNorm), nameof(ClipByGlobalNorm)); }
-        = Hyper.Positive(MaxNorm, nameof(MaxNorm), nameof(ClipByGlobalNorm));
+    /// <summary>Rescales to norm <paramref name="MaxNorm"/> when above it.</summary>
+    public ClipByGlobalNorm(double MaxNorm) => this.MaxNorm = MaxNorm;
+
+    /// <summary>The largest global norm let through, &gt; 0.</summary>
+    public double MaxNorm { get; init => field = Hyper.Positive(value, this); }
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
@@ -21,10 +24,13 @@ public sealed record ClipByGlobalNorm(double MaxNorm) : IOptimizer
 }
 
 /// <summary>Clips every gradient entry to [−ClipValue, ClipValue] (PyTorch's clip_grad_value_, Keras's clipvalue).</summary>
-public sealed record ClipByValue(double ClipValue) : IOptimizer
+public sealed record ClipByValue : IOptimizer
 {
-    public double ClipValue { get; init => field = Hyper.Positive(value, nameof(ClipValue), nameof(ClipByValue)); }
-        = Hyper.Positive(ClipValue, nameof(ClipValue), nameof(ClipByValue));
+    /// <summary>Clips to [−<paramref name="ClipValue"/>, <paramref name="ClipValue"/>].</summary>
+    public ClipByValue(double ClipValue) => this.ClipValue = ClipValue;
+
+    /// <summary>The largest magnitude an entry keeps, &gt; 0.</summary>
+    public double ClipValue { get; init => field = Hyper.Positive(value, this); }
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 

@@ -14,10 +14,13 @@ public abstract record LearningRateSchedule
 }
 
 /// <summary>η_t = LearningRate.</summary>
-public sealed record ConstantSchedule(double LearningRate) : LearningRateSchedule
+public sealed record ConstantSchedule : LearningRateSchedule
 {
-    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(ConstantSchedule)); }
-        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(ConstantSchedule));
+    /// <summary>η_t = <paramref name="LearningRate"/> at every update.</summary>
+    public ConstantSchedule(double LearningRate) => this.LearningRate = LearningRate;
+
+    /// <summary>η ≥ 0.</summary>
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, this); }
 
     public override double At(long step) => LearningRate;
 
@@ -26,14 +29,23 @@ public sealed record ConstantSchedule(double LearningRate) : LearningRateSchedul
 
 /// <summary>Inverse-time decay, η_t = LearningRate / (1 + DecayRate · t / DecaySteps) (Keras's InverseTimeDecay); with
 /// DecaySteps = 1 it is the NNFS book's lr / (1 + decay · t).</summary>
-public sealed record InverseTimeDecay(double LearningRate, double DecayRate, long DecaySteps = 1, bool Staircase = false) : LearningRateSchedule
+public sealed record InverseTimeDecay : LearningRateSchedule
 {
-    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(InverseTimeDecay)); }
-        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(InverseTimeDecay));
-    public double DecayRate { get; init => field = Hyper.NonNegative(value, nameof(DecayRate), nameof(InverseTimeDecay)); }
-        = Hyper.NonNegative(DecayRate, nameof(DecayRate), nameof(InverseTimeDecay));
-    public long DecaySteps { get; init => field = Hyper.Positive(value, nameof(DecaySteps), nameof(InverseTimeDecay)); }
-        = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(InverseTimeDecay));
+    /// <summary>η_t = <paramref name="LearningRate"/> / (1 + <paramref name="DecayRate"/> · t / <paramref name="DecaySteps"/>).</summary>
+    public InverseTimeDecay(double LearningRate, double DecayRate, long DecaySteps = 1, bool Staircase = false) =>
+        (this.LearningRate, this.DecayRate, this.DecaySteps, this.Staircase) = (LearningRate, DecayRate, DecaySteps, Staircase);
+
+    /// <summary>η₀ ≥ 0, the rate of the first update.</summary>
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>≥ 0: how fast the rate falls.</summary>
+    public double DecayRate { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>&gt; 0: the updates per unit of t / DecaySteps.</summary>
+    public long DecaySteps { get; init => field = Hyper.Positive(value, this); }
+
+    /// <summary>Floor t / DecaySteps: the rate falls in steps.</summary>
+    public bool Staircase { get; init; }
 
     public override double At(long step)
     {
@@ -47,14 +59,23 @@ public sealed record InverseTimeDecay(double LearningRate, double DecayRate, lon
 
 /// <summary>Exponential decay, η_t = LearningRate · DecayRate^(t / DecaySteps) (Keras's ExponentialDecay; with
 /// Staircase the exponent is floored).</summary>
-public sealed record ExponentialDecay(double LearningRate, long DecaySteps, double DecayRate, bool Staircase = false) : LearningRateSchedule
+public sealed record ExponentialDecay : LearningRateSchedule
 {
-    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(ExponentialDecay)); }
-        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(ExponentialDecay));
-    public long DecaySteps { get; init => field = Hyper.Positive(value, nameof(DecaySteps), nameof(ExponentialDecay)); }
-        = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(ExponentialDecay));
-    public double DecayRate { get; init => field = Hyper.Positive(value, nameof(DecayRate), nameof(ExponentialDecay)); }
-        = Hyper.Positive(DecayRate, nameof(DecayRate), nameof(ExponentialDecay));
+    /// <summary>η_t = <paramref name="LearningRate"/> · <paramref name="DecayRate"/>^(t / <paramref name="DecaySteps"/>).</summary>
+    public ExponentialDecay(double LearningRate, long DecaySteps, double DecayRate, bool Staircase = false) =>
+        (this.LearningRate, this.DecaySteps, this.DecayRate, this.Staircase) = (LearningRate, DecaySteps, DecayRate, Staircase);
+
+    /// <summary>η₀ ≥ 0, the rate of the first update.</summary>
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>&gt; 0: the updates over which the rate is multiplied by DecayRate.</summary>
+    public long DecaySteps { get; init => field = Hyper.Positive(value, this); }
+
+    /// <summary>&gt; 0: the factor per DecaySteps updates.</summary>
+    public double DecayRate { get; init => field = Hyper.Positive(value, this); }
+
+    /// <summary>Floor t / DecaySteps: the rate falls in steps.</summary>
+    public bool Staircase { get; init; }
 
     public override double At(long step)
     {
@@ -64,14 +85,20 @@ public sealed record ExponentialDecay(double LearningRate, long DecaySteps, doub
 }
 
 /// <summary>Step decay, η_t = LearningRate · Gamma^⌊t / StepSize⌋ (PyTorch's StepLR, counted in updates).</summary>
-public sealed record StepDecay(double LearningRate, long StepSize, double Gamma = 0.1) : LearningRateSchedule
+public sealed record StepDecay : LearningRateSchedule
 {
-    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(StepDecay)); }
-        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(StepDecay));
-    public long StepSize { get; init => field = Hyper.Positive(value, nameof(StepSize), nameof(StepDecay)); }
-        = Hyper.Positive(StepSize, nameof(StepSize), nameof(StepDecay));
-    public double Gamma { get; init => field = Hyper.Positive(value, nameof(Gamma), nameof(StepDecay)); }
-        = Hyper.Positive(Gamma, nameof(Gamma), nameof(StepDecay));
+    /// <summary>η_t = <paramref name="LearningRate"/> · <paramref name="Gamma"/>^⌊t / <paramref name="StepSize"/>⌋.</summary>
+    public StepDecay(double LearningRate, long StepSize, double Gamma = 0.1) =>
+        (this.LearningRate, this.StepSize, this.Gamma) = (LearningRate, StepSize, Gamma);
+
+    /// <summary>η₀ ≥ 0, the rate of the first update.</summary>
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>&gt; 0: the updates between two drops.</summary>
+    public long StepSize { get; init => field = Hyper.Positive(value, this); }
+
+    /// <summary>&gt; 0: the factor of each drop.</summary>
+    public double Gamma { get; init => field = Hyper.Positive(value, this); }
 
     public override double At(long step) => LearningRate * Math.Pow(Gamma, step / StepSize);
 }
@@ -79,18 +106,24 @@ public sealed record StepDecay(double LearningRate, long StepSize, double Gamma 
 /// <summary>Cosine decay with linear warmup: η_t = LearningRate · (t + 1) / WarmupSteps during the first WarmupSteps
 /// updates, then η = LearningRate · (Alpha + (1 − Alpha) · ½(1 + cos(π · min(s, DecaySteps) / DecaySteps))) with
 /// s = t − WarmupSteps (Keras's CosineDecay; Alpha is the final fraction of the rate).</summary>
-public sealed record CosineDecay(double LearningRate, long DecaySteps, double Alpha = 0, long WarmupSteps = 0) : LearningRateSchedule
+public sealed record CosineDecay : LearningRateSchedule
 {
-    public double LearningRate { get; init => field = Hyper.NonNegative(value, nameof(LearningRate), nameof(CosineDecay)); }
-        = Hyper.NonNegative(LearningRate, nameof(LearningRate), nameof(CosineDecay));
-    public long DecaySteps { get; init => field = Hyper.Positive(value, nameof(DecaySteps), nameof(CosineDecay)); }
-        = Hyper.Positive(DecaySteps, nameof(DecaySteps), nameof(CosineDecay));
-    public double Alpha { get; init => field = CheckAlpha(value); } = CheckAlpha(Alpha);
-    public long WarmupSteps { get; init => field = Hyper.NonNegative(value, nameof(WarmupSteps), nameof(CosineDecay)); }
-        = Hyper.NonNegative(WarmupSteps, nameof(WarmupSteps), nameof(CosineDecay));
+    /// <summary>Warmup over <paramref name="WarmupSteps"/> updates to <paramref name="LearningRate"/>, then a half cosine over
+    /// <paramref name="DecaySteps"/> updates down to <paramref name="Alpha"/> · LearningRate.</summary>
+    public CosineDecay(double LearningRate, long DecaySteps, double Alpha = 0, long WarmupSteps = 0) =>
+        (this.LearningRate, this.DecaySteps, this.Alpha, this.WarmupSteps) = (LearningRate, DecaySteps, Alpha, WarmupSteps);
 
-    static double CheckAlpha(double alpha) => alpha is >= 0 and <= 1 ? alpha
-        : throw new ArgumentOutOfRangeException(nameof(Alpha), alpha, $"{nameof(CosineDecay)}: {nameof(Alpha)} must be in [0, 1], got {alpha}.");
+    /// <summary>The peak rate, ≥ 0.</summary>
+    public double LearningRate { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>&gt; 0: the updates the cosine takes.</summary>
+    public long DecaySteps { get; init => field = Hyper.Positive(value, this); }
+
+    /// <summary>In [0, 1]: the final rate as a fraction of the peak.</summary>
+    public double Alpha { get; init => field = Hyper.Fraction(value, this); }
+
+    /// <summary>≥ 0: the updates of the linear warmup.</summary>
+    public long WarmupSteps { get; init => field = Hyper.NonNegative(value, this); }
 
     public override double At(long step)
     {

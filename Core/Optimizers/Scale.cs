@@ -2,18 +2,17 @@
 namespace Nabla.Optimizers;
 
 /// <summary>Multiplies by a constant: Δ = Factor·g (Optax's scale). <c>new Chain(new Scale(-lr))</c> is plain SGD.</summary>
-public sealed record Scale(double Factor) : IOptimizer
+public sealed record Scale : IOptimizer
 {
-    public double Factor { get; init => field = CheckFactor(value); } = CheckFactor(Factor);
+    /// <summary>Δ = <paramref name="Factor"/>·g.</summary>
+    public Scale(double Factor) => this.Factor = Factor;
 
-    static double CheckFactor(double factor) => double.IsFinite(factor) ? factor
-        : throw new ArgumentOutOfRangeException(nameof(Factor), factor, $"{nameof(Scale)}: {nameof(Factor)} must be finite, got {factor}.");
+    /// <summary>The finite factor every update is multiplied by.</summary>
+    public double Factor { get; init => field = Hyper.Finite(value, this); }
 
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        return (gradients.Scaled(T.CreateChecked(Factor)), state);
-    }
+        => (gradients.Scaled(T.CreateChecked(Factor)), OptimizerState.As<EmptyState<T>>(state, this));
 }

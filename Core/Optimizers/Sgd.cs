@@ -1,91 +1,111 @@
-using MathNet.Numerics.LinearAlgebra;
+using System.Runtime.CompilerServices;
 
 namespace Nabla.Optimizers;
 
 /// <summary>
-/// Stochastic gradient descent, PyTorch's rule: g' = g + WeightDecay·θ; with Momentum μ > 0 the buffer b = μ·b + g'
-/// and d = Nesterov ? g' + μ·b : b (else d = g'); Δ = −η_t·d. Defaults: η = 0.01, no momentum, no decay.
+/// Stochastic gradient descent, PyTorch's rule: g' = g + λ·θ; with momentum μ &gt; 0 the buffer t = μ·t + g' and
+/// d = Nesterov ? g' + μ·t : t (else d = g'); Δ = −η_t·d. Defaults as PyTorch's: η = 0.01, no momentum, no decay.
+/// As Optax defines it: chain(add_decayed_weights(λ), trace(μ, nesterov), scale_by_learning_rate(η)).
 /// </summary>
-public sealed record Sgd(LearningRateSchedule? LearningRate = null, double Momentum = 0, bool Nesterov = false, double WeightDecay = 0) : IOptimizer
+public sealed record Sgd : ComposedOptimizer
 {
-    /// <summary>η_t: a number or a schedule (default 0.01).</summary>
-    public LearningRateSchedule LearningRate { get; init => field = value ?? 0.01; }
-        = LearningRate ?? 0.01;
+    /// <summary>SGD with PyTorch's hyperparameters: <c>new Sgd(0.1, Momentum: 0.9)</c>.</summary>
+    public Sgd(LearningRateSchedule? LearningRate = null, double Momentum = 0, bool Nesterov = false, double WeightDecay = 0) =>
+        (decay, trace, step) = (new(WeightDecay), new(Momentum, Nesterov), new(LearningRate ?? 0.01));
 
-    /// <summary>μ in [0, 1): the fraction of the previous step kept.</summary>
-    public double Momentum
-    {
-        get;
-        init
-        {
-            field = Hyper.UnitInterval(value, nameof(Momentum), nameof(Sgd));
-            CheckNesterov(Nesterov, field);   // `with { Momentum = 0 }` on a Nesterov SGD
-        }
-    } = Hyper.UnitInterval(Momentum, nameof(Momentum), nameof(Sgd));
+    // The transforms hold (and check) the hyperparameters; the properties below read and replace them.
+    readonly AddDecayedWeights decay;
+    readonly Trace trace;
+    readonly ScaleByLearningRate step;
+    static readonly Sgd Default = new();
+
+    public override Chain AsChain() => new(decay, trace, step);
+
+    /// <summary>η_t: a number or a schedule (default 0.01).</summary>
+    public LearningRateSchedule LearningRate { get => step.LearningRate; init => step = step with { LearningRate = value }; }
+
+    /// <summary>μ in [0, 1): the fraction of the previous step kept (0: no momentum).</summary>
+    public double Momentum { get => trace.Momentum; init => trace = trace with { Momentum = value }; }
 
     /// <summary>Nesterov's look-ahead form of momentum (needs Momentum &gt; 0).</summary>
-    public bool Nesterov { get; init => field = CheckNesterov(value, Momentum); } = CheckNesterov(Nesterov, Momentum);
+    public bool Nesterov { get => trace.Nesterov; init => trace = trace with { Nesterov = value }; }
 
-    /// <summary>L2 penalty coefficient added to the gradient (PyTorch's coupled weight_decay).</summary>
-    public double WeightDecay { get; init => field = Hyper.NonNegative(value, nameof(WeightDecay), nameof(Sgd)); }
-        = Hyper.NonNegative(WeightDecay, nameof(WeightDecay), nameof(Sgd));
+    /// <summary>λ ≥ 0: L2 penalty coefficient added to the gradient (PyTorch's weight_decay).</summary>
+    public double WeightDecay { get => decay.WeightDecay; init => decay = decay with { WeightDecay = value }; }
 
-    static bool CheckNesterov(bool nesterov, double momentum) => !nesterov || momentum > 0 ? nesterov
-        : throw new ArgumentException($"{nameof(Sgd)}: Nesterov needs Momentum > 0, got Momentum = {momentum}.", nameof(Nesterov));
+    /// <summary>Which parameters decay, by name (<c>name => !name.EndsWith(".bias")</c>); null: all.</summary>
+    public Func<string, bool>? WeightDecayMask { get => decay.Mask; init => decay = decay with { Mask = value }; }
 
-    public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
-        new SgdState<T>(0, Momentum > 0 ? parameters.ZerosLike() : null);
-
-    public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
-        where T : struct, IFloatingPointIeee754<T> =>
-        Step(gradients, state, parameters, apply: false);
-
-    // Fused: θ' = θ + Δ in the same pass that computes Δ, instead of Update's Δ and then θ + Δ.
-    public (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
-        where T : struct, IFloatingPointIeee754<T> =>
-        Step(gradients, state, parameters, apply: true);
-
-    // Δ (or θ' = θ + Δ when apply) and the new momentum buffers: one SIMD pass per slice, large tensors on both cores.
-    (Parameters<T>, IOptimizerState<T>) Step<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters, bool apply)
-        where T : struct, IFloatingPointIeee754<T>
+    /// <summary>θ' = θ + Δ in one pass over the parameters, instead of the chain's three passes and an addition: what
+    /// Fit's training step calls. Pinned to the chain's Update + Add, bit for bit, by a test.</summary>
+    public override (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
     {
-        var s = OptimizerState.As<SgdState<T>>(state, this);
-        parameters.RequireSameShapes(gradients, $"Sgd.{(apply ? "Apply" : "Update")} (parameters vs gradients)");
-        var rate = T.CreateChecked(-LearningRate.At(s.Count));
-        var (mu, decay) = (T.CreateChecked(Momentum), T.CreateChecked(WeightDecay));
-        var results = new Matrix<T>[gradients.Count];
-        var buffers = s.Momentum is null ? null : new Matrix<T>[gradients.Count];
+        var states = StatesOf(state);   // as AsChain's Init made them: decay, trace, step
+        var traces = OptimizerState.As<TraceState<T>>(states[1], trace).Trace;
+        var count = OptimizerState.As<ScaleByLearningRateState<T>>(states[2], step).Count;
+        parameters.RequireSameShapes(gradients, $"{nameof(Sgd)}.Apply (parameters vs gradients)");
+        traces?.RequireSameShapes(gradients, $"{nameof(Sgd)}.Apply (momentum vs gradients)");
+        var (results, nextTraces) = (parameters.Map(Kernels.UninitializedLike), traces?.Map(Kernels.UninitializedLike));
         for (var i = 0; i < gradients.Count; i++)
         {
-            results[i] = Kernels.UninitializedLike(gradients[i]);   // every element written below: no clearing
+            var lambda = T.CreateChecked(decay.DecayOf(gradients.Names[i]));
+            var k = new Constants<T>(lambda, T.CreateChecked(Momentum), step.RateAt<T>(count), Decays: lambda != T.Zero, Traces: traces is not null, Nesterov);
             var (g, p, r) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(results[i]));
-            T[] b = [], nb = [];
-            if (buffers is not null) (b, nb) = (Kernels.Values(s.Momentum![i]), Kernels.Values(buffers[i] = Kernels.UninitializedLike(gradients[i])));
-            Workers.ForChunks(g.Length, (start, count) => Simd.SgdStep<T>(g.AsSpan(start, count), p.AsSpan(start, count),
-                Workers.Chunk(b, start, count), Workers.Chunk(nb, start, count), r.AsSpan(start, count), rate, mu, decay, Nesterov, apply));
+            var (t0, t1) = nextTraces is null ? ([], []) : (Kernels.Values(traces![i]), Kernels.Values(nextTraces[i]));   // momentum only
+            Workers.ForChunks(g.Length, (start, n) => Kernel(g.AsSpan(start, n), p.AsSpan(start, n), Workers.Chunk(t0, start, n),
+                r.AsSpan(start, n), Workers.Chunk(t1, start, n), k));
         }
-        return (gradients.WithTensors(results), new SgdState<T>(s.Count + 1, buffers is null ? null : gradients.WithTensors(buffers)));
+        return (results, new ChainState<T>([states[0], new TraceState<T>(nextTraces), new ScaleByLearningRateState<T>(count + 1)]));
     }
 
+    /// <summary>The fused step's constants for one tensor: λ, μ and −η_t (as numbers or as vectors of them), and which of
+    /// the rules run: where the chain passes g through a transform (λ = 0, no momentum), the fused step skips its rule.</summary>
+    internal readonly record struct Constants<TValue>(TValue Decay, TValue Momentum, TValue Rate, bool Decays, bool Traces, bool Nesterov);
 
-    public override string ToString() =>
-        $"Sgd(LearningRate: {LearningRate}" + (Momentum == 0 ? "" : $", Momentum: {Momentum:R}") + (Nesterov ? ", Nesterov: true" : "")
-        + (WeightDecay == 0 ? "" : $", WeightDecay: {WeightDecay:R}") + ")";
-
-    public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
-        LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<SgdState<T>>(state, this).Count));
-}
-
-/// <summary><see cref="Sgd"/>'s state: the number of updates made and the momentum buffers b (null without momentum).</summary>
-public sealed record SgdState<T>(long Count, Parameters<T>? Momentum) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
-{
-    public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count).With("trace", Momentum);
-
-    public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
+    /// <summary>The fused rule for one element: (θ', t') from g, θ and t, the chain's three rules in turn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (T Parameter, T Trace) Rule<T>(T g, T p, T t, in Constants<T> k) where T : struct, IFloatingPointIeee754<T>
     {
-        contents.RequireSameNames(ToStateDict(), this);
-        return new SgdState<T>(contents.Count(), contents.Slot("trace", Momentum));
+        var u = k.Decays ? AddDecayedWeights.Rule(g, p, k.Decay) : g;
+        if (k.Traces) (u, t) = Trace.Rule(u, t, k.Momentum, k.Nesterov);
+        return (p + ScaleByLearningRate.Rule(u, k.Rate), t);
     }
 
-    public override string ToString() => $"SgdState(count {Count}{(Momentum is null ? "" : $", momentum {Momentum}")})";
+    /// <summary>The same fused rule for Vector&lt;T&gt;.Count elements at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector<T> Parameter, Vector<T> Trace) Rule<T>(Vector<T> g, Vector<T> p, Vector<T> t, in Constants<Vector<T>> k)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var u = k.Decays ? AddDecayedWeights.Rule(g, p, k.Decay) : g;
+        if (k.Traces) (u, t) = Trace.Rule(u, t, k.Momentum, k.Nesterov);
+        return (p + ScaleByLearningRate.Rule(u, k.Rate), t);
+    }
+
+    /// <summary>The fused rule over spans (t, nt empty without momentum): vectors while a whole one fits, then element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Compute/README.md)
+    internal static void Kernel<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> t, Span<T> np, Span<T> nt, Constants<T> k)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var i = 0;
+        if (Simd.Vectorized<T>())
+        {
+            var kv = new Constants<Vector<T>>(new(k.Decay), new(k.Momentum), new(k.Rate), k.Decays, k.Traces, k.Nesterov);
+            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var (pi, ti) = Rule(new Vector<T>(g[i..]), new Vector<T>(p[i..]), k.Traces ? new Vector<T>(t[i..]) : default, kv);
+                pi.CopyTo(np[i..]);
+                if (k.Traces) ti.CopyTo(nt[i..]);
+            }
+        }
+        for (; i < g.Length; i++)
+        {
+            var (pi, ti) = Rule(g[i], p[i], k.Traces ? t[i] : T.Zero, k);
+            np[i] = pi;
+            if (k.Traces) nt[i] = ti;
+        }
+    }
+
+    public override string ToString() => Describe(nameof(Sgd), LearningRate, (nameof(Momentum), Momentum, Default.Momentum),
+        (nameof(Nesterov), Nesterov, Default.Nesterov), (nameof(WeightDecay), WeightDecay, Default.WeightDecay),
+        (nameof(WeightDecayMask), WeightDecayMask, null));
 }

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Nabla.Tests.Optimizers;
 
 /// <summary>A bad hyperparameter fails at construction, with an error naming the parameter and the value given.</summary>
@@ -110,6 +112,56 @@ public class HyperparameterTests
         var e = Assert.ThrowsAny<ArgumentException>(() => Copy(what));
         Assert.Contains(parameter, e.Message);
         Assert.Contains($"got {value}", e.Message);
+    }
+
+    /// <summary>A valid instance of every public optimizer, transform and schedule type in Core.</summary>
+    static readonly object[] Instances =
+    [
+        new Sgd(), new Adam(), new AdamW(), new RmsProp(), new Adagrad(),
+        new AddDecayedWeights(0.1), new Trace(0.9), new ScaleByAdam(), new ScaleByRms(), new ScaleByAdagrad(), new ScaleByLearningRate(0.1),
+        new Scale(-1), new ClipByGlobalNorm(1), new ClipByValue(1), new Chain(new Scale(-1)),
+        new ConstantSchedule(0.1), new InverseTimeDecay(0.1, 0.1), new ExponentialDecay(0.1, 10, 0.5), new StepDecay(0.1, 10), new CosineDecay(0.1, 10),
+    ];
+
+    [Fact]
+    public void The_instances_cover_every_optimizer_and_schedule_type()
+    {
+        var types = typeof(IOptimizer).Assembly.GetExportedTypes()
+            .Where(t => !t.IsAbstract && (typeof(IOptimizer).IsAssignableFrom(t) || typeof(LearningRateSchedule).IsAssignableFrom(t)));
+        Assert.Equal(types.Select(t => t.Name).Order(), Instances.Select(i => i.GetType().Name).Order());
+    }
+
+    public static TheoryData<string, string> NumberHyperparameters()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var instance in Instances)
+            foreach (var property in Numbers(instance.GetType())) data.Add(instance.GetType().Name, property.Name);
+        return data;
+    }
+
+    static IEnumerable<PropertyInfo> Numbers(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null && (p.PropertyType == typeof(double) || p.PropertyType == typeof(long)));
+
+    [Theory, MemberData(nameof(NumberHyperparameters))]
+    public void Every_number_hyperparameter_is_checked_through_the_constructor_and_through_with(string type, string name)
+    {
+        // One bad value for every bound (NaN for numbers, −1 for counts), given both ways: the one check must catch it both times.
+        var instance = Instances.Single(i => i.GetType().Name == type);
+        var property = instance.GetType().GetProperty(name)!;
+        var bad = property.PropertyType == typeof(double) ? (object)double.NaN : -1L;
+
+        // `instance with { Name = bad }`, as the compiler emits it: clone, then the init accessor.
+        var clone = instance.GetType().GetMethod("<Clone>$")!.Invoke(instance, null);
+        var viaWith = Assert.Throws<TargetInvocationException>(() => property.SetMethod!.Invoke(clone, [bad])).InnerException;
+        Assert.True(viaWith is ArgumentException && viaWith.Message.Contains(name) && viaWith.Message.Contains($"got {bad}"),
+            $"{type} with {{ {name} = {bad} }}: {viaWith}");
+
+        // `new Type(…, Name: bad, …)`, the other arguments as the instance has them.
+        var constructor = instance.GetType().GetConstructors().Single(c => c.GetParameters().Any(p => p.Name == name));
+        var arguments = constructor.GetParameters().Select(p => p.Name == name ? bad : instance.GetType().GetProperty(p.Name!)!.GetValue(instance)).ToArray();
+        var viaConstructor = Assert.Throws<TargetInvocationException>(() => constructor.Invoke(arguments)).InnerException;
+        Assert.True(viaConstructor is ArgumentException && viaConstructor.Message.Contains(name) && viaConstructor.Message.Contains($"got {bad}"),
+            $"new {type}({name}: {bad}): {viaConstructor}");
     }
 
     [Fact]

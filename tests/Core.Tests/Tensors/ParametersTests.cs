@@ -39,7 +39,7 @@ public class ParametersTests
         var adam = new Adam();
         var (updates, state) = adam.Update(gradients, adam.Init(model.Parameters), model.Parameters);
         Assert.Equal(expected, updates.Names);
-        Assert.Equal(expected, ((AdamState<double>)state).M.Names);
+        Assert.Equal(expected.Select(n => $"m/{n}").Concat(expected.Select(n => $"v/{n}")), state.ToStateDict().Tensors.Names);
         Assert.Same(model.Parameters["2.weight"], model.Layers[2].Parameters[0]);
     }
 
