@@ -119,7 +119,7 @@ public class HyperparameterTests
     [
         new Sgd(), new Adam(), new AdamW(), new RmsProp(), new Adagrad(),
         new AddDecayedWeights(0.1), new Trace(0.9), new ScaleByAdam(), new ScaleByRms(), new ScaleByAdagrad(), new ScaleByLearningRate(0.1),
-        new Scale(-1), new ClipByGlobalNorm(1), new ClipByValue(1), new Chain(new Scale(-1)),
+        new Scale(-1), new ClipByGlobalNorm(1), new ClipByValue(1), new Chain(new Scale(-1)), new Masked(new Scale(-1), _ => true),
         new ConstantSchedule(0.1), new InverseTimeDecay(0.1, 0.1), new ExponentialDecay(0.1, 10, 0.5), new StepDecay(0.1, 10), new CosineDecay(0.1, 10),
     ];
 

@@ -33,6 +33,8 @@ static class OptimizerCases
         ["adagrad_weight_decay"] = new Adagrad(0.1, WeightDecay: 0.05),
         ["rmsprop_weight_decay"] = new RmsProp(0.01, Momentum: 0.5, WeightDecay: 0.05),
         ["chain_two_momentums"] = new Chain(new Sgd(1.0, Momentum: 0.5), new Sgd(0.1, Momentum: 0.9)),
+        ["adamw_decay_mask"] = new AdamW(WeightDecay: 0.1) { WeightDecayMask = name => !name.EndsWith(".bias") },
+        ["masked_momentum"] = new Chain(new Masked(new Trace(0.9), name => name.EndsWith(".weight")), new ScaleByLearningRate(0.1)),
     };
 }
 
@@ -94,7 +96,7 @@ public sealed class OptimizerPropertiesAttribute : PropertiesAttribute
     {
         Arbitrary = [typeof(OptimizerArbitraries)];
         Replay = "(42,7)";
-        MaxTest = 200;   // 20 configurations: each drawn about ten times
+        MaxTest = 200;   // 22 configurations: each drawn about nine times
     }
 }
 
