@@ -25,7 +25,11 @@ public sealed record Masked : IOptimizer
         where T : struct, IFloatingPointIeee754<T>
     {
         parameters.RequireSameShapes(gradients, $"{nameof(Masked)}.Update (parameters vs gradients)");
-        var (inner, next) = Inner.Update(Selected(gradients), state, Selected(parameters));
+        var (g, p) = (Selected(gradients), Selected(parameters));
+        Parameters<T> inner;
+        IOptimizerState<T> next;
+        // An inner transform defined outside Nabla (a script's) may keep what it is given: handed off, Fit never recycles it.
+        using (StepPool<T>.HandOff(Inner, g.Tensors, p.Tensors)) (inner, next) = Inner.Update(g, state, p);
         var k = 0;   // Selected keeps the order, so the k-th accepted tensor is inner's k-th
         return (gradients.WithTensors(gradients.Tensors.Select((g, i) => Mask(gradients.Names[i]) ? inner[k++] : g).ToArray()), next);
     }

@@ -76,6 +76,36 @@ public class MaskingTests
         Assert.Empty(state.ToStateDict().Tensors.Names);
     }
 
+    /// <summary>A transform as a script writes one: u = −0.1·g, keeping every gradient it is given and every update it
+    /// makes (a log), with a copy of their values then.</summary>
+    sealed record KeepingTransform(List<(Matrix<float> Kept, float[] Then)> Kept) : IOptimizer
+    {
+        public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
+
+        public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            var updates = gradients.Map(g => g * T.CreateChecked(-0.1));
+            foreach (var m in gradients.Tensors.Concat(updates.Tensors).OfType<Matrix<float>>()) Kept.Add((m, TestSupport.Snapshot(m)));
+            return (updates, state);
+        }
+    }
+
+    [Fact]
+    public void What_a_scripts_masked_transform_keeps_stays_intact_over_a_whole_Fit()
+    {
+        // Masked hands the script's transform its tensors as Chain does: Fit must never recycle them under it.
+        var kept = new List<(Matrix<float> Kept, float[] Then)>();
+        var rng = new Rng(2);
+        var data = Dataset.Classification("noise", [.. Enumerable.Range(0, 48 * 6).Select(_ => (float)rng.Uniform(-1, 1))], 6,
+            [.. Enumerable.Range(0, 48).Select(i => i % 3)], 3);
+        var model = Sequential.Of(Layer.Dense(6, 5, new Rng(1)), Layer.Relu(), Layer.Dense(5, 3, new Rng(2)));
+        model.Fit(data, Loss.SoftmaxCrossEntropy, new Chain(new Masked(new KeepingTransform(kept), NotBias), new Sgd(0.1, Momentum: 0.5)),
+            epochs: 2, batchSize: 8, validation: null, new Rng(9));
+        Assert.Equal(2 * 6 * 4, kept.Count);   // 2 epochs × 6 steps × (2 weights' gradients and updates)
+        foreach (var (m, then) in kept) Assert.True(then.SequenceEqual(Kernels.Values(m)), "a tensor the script kept was overwritten");
+    }
+
     [Fact]
     public void A_masked_optimizer_says_so_when_printed()
     {
