@@ -123,8 +123,8 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
             packB = (long)k * n > PackAbove;
             // A read in place wants whole slivers on cache-line boundaries. With a ragged row count (63, a batch of 100)
             // its columns start off a line, so most vector loads straddle two, and every task packed the ragged sliver
-            // again: such an A is packed once, for all tasks, before they start (`bench ragged --threads 1`, nine ratios
-            // against the commit before: 63 rows went from a median 0.57 to 0.70 of 64 rows' GFLOP/s).
+            // again: such an A is packed once, for all tasks, before they start (`bench ragged --threads 1`: 63 rows run
+            // at a median 0.70 of 64 rows' GFLOP/s packed this way, 0.57 read in place).
             sharedA = !packA && m >= mr && (m % mr != 0 || lda * sizeof(T) % 64 != 0);
             kc = Even(k, KcMax, 1);
             // Large B (packed): a task is a 256-column block of C over all rows, so each block of B is packed once and

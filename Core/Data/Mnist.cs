@@ -17,12 +17,6 @@ public static class Mnist
         return (train, test);
     }
 
-    /// <summary>The SHA-256 of each file that <see cref="Load"/> reads in <paramref name="folder"/>, by file name.</summary>
-    public static IReadOnlyDictionary<string, string> FileChecksums(string folder) =>
-        new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" }
-            .Select(stem => Find(folder, stem))
-            .ToDictionary(path => Path.GetFileName(path), Checksums.Sha256);
-
     /// <summary>Images and labels read from two IDX files, checked against each other.</summary>
     public static Dataset FromIdx(string imagesPath, string labelsPath, string name, int? limit = null)
     {

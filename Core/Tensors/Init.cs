@@ -23,9 +23,6 @@ public sealed record Initializer(string Name, Func<int, int, Rng, double> Sample
 /// <summary>The initializers Keras and PyTorch users know, by their usual names.</summary>
 public static class Init
 {
-    /// <summary>All zeros (biases).</summary>
-    public static readonly Initializer Zeros = new("zeros", (_, _, _) => 0.0);
-
     /// <summary>U(−a, a).</summary>
     public static Initializer Uniform(double a) => new($"uniform(±{a})", (_, _, rng) => rng.Uniform(-a, a));
 

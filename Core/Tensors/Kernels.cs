@@ -99,12 +99,4 @@ public static class Kernels
         foreach (var v in Values(m)) acc += double.CreateChecked(v);
         return acc;
     }
-
-    /// <summary>True when every entry is finite (no NaN, no ±∞).</summary>
-    public static bool AllFinite<T>(Matrix<T> m) where T : struct, IFloatingPointIeee754<T>
-    {
-        foreach (var v in Values(m))
-            if (!T.IsFinite(v)) return false;
-        return true;
-    }
 }

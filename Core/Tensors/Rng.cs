@@ -22,9 +22,6 @@ public sealed class Rng
     /// derived, not drawn, so a step's randomness (dropout masks) is a pure function of its inputs.</summary>
     public static Rng ForStep(ulong seed, long step) => new(Mix(seed ^ Mix(unchecked((ulong)step + 0x9E3779B97F4A7C15UL))));
 
-    /// <summary>A new independent generator seeded from this one (advances this one).</summary>
-    public Rng Fork() => new(NextUInt64());
-
     /// <summary>Uniform 64-bit value.</summary>
     public ulong NextUInt64()
     {
