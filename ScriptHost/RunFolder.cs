@@ -182,6 +182,14 @@ public sealed class RunFolder : IFitObserver
         }
     }
 
+    // A sample's shape without the batch: [784] or [1, 28, 28], as PyTorch lists it.
+    static void WriteShape(Utf8JsonWriter json, string name, Nabla.Tensors.SampleShape shape)
+    {
+        json.WriteStartArray(name);
+        foreach (var d in shape.Dimensions) json.WriteNumberValue(d);
+        json.WriteEndArray();
+    }
+
     static void WriteFit(Utf8JsonWriter json, FitInfo fit)
     {
         json.WriteStartObject();
@@ -196,12 +204,14 @@ public sealed class RunFolder : IFitObserver
         {
             json.WriteStartObject("model");
             json.WriteNumber("inputs", model.Inputs);
+            WriteShape(json, "input_shape", model.Input);
             json.WriteStartArray("layers");
             foreach (var layer in model.Layers)
             {
                 json.WriteStartObject();
                 json.WriteString("layer", layer.Layer);
                 json.WriteNumber("outputs", layer.Outputs);
+                WriteShape(json, "output_shape", layer.Output);
                 json.WriteNumber("parameters", layer.Parameters);
                 json.WriteEndObject();
             }

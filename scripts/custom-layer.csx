@@ -7,7 +7,7 @@ using System.Numerics;
 // Generic in T, so the same code trains in float and is checked in double.
 record Swish<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x) => x.Map(v => v * Sigmoid<T>.Of(v));
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input) => x.Map(v => v * Sigmoid<T>.Of(v));
 
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {

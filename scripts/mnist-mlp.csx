@@ -11,7 +11,7 @@ Log(train);
 var model = Sequential.Of(
     Dense(784, 128, Init.He, rng), Relu(),
     Dense(128, 10, Init.Xavier, rng));
-Log(model.Summary(784));
+Log(model.Summary(train.SampleShape));
 
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(new InverseTimeDecay(Arg("lr", 0.2), Arg("decay", 1e-4))),
                        epochs: Arg("epochs", 5), batchSize: Arg("batch", 32), validation: test, rng,

@@ -2,11 +2,23 @@ namespace Nabla.Data;
 
 /// <summary>
 /// Samples in memory: Features (Count × FeatureCount, row-major floats), Targets (Count × TargetCount, row-major:
-/// one-hot rows for classification) and, for classification, the integer Labels. Immutable by convention: every
-/// method returns a new dataset and never writes into the arrays.
+/// one-hot rows for classification) and, for classification, the integer Labels. Each sample has a
+/// <see cref="SampleShape"/>: (FeatureCount) features, or an image (channels, height, width) whose values are stored in
+/// PyTorch's C, H, W order. Immutable by convention: every method returns a new dataset and never writes into the arrays.
 /// </summary>
 public sealed record Dataset(string Name, float[] Features, int Count, int FeatureCount, float[] Targets, int TargetCount, int[]? Labels)
 {
+    /// <summary>The shape of one sample: (FeatureCount) unless set to an image of FeatureCount values (MNIST: (1, 28, 28)).</summary>
+    public SampleShape SampleShape
+    {
+        get => field.Size == FeatureCount ? field : FeatureCount > 0 ? SampleShape.Features(FeatureCount) : default;
+        init => field = value.Size == FeatureCount ? value
+            : throw new ShapeException($"{Name}: samples of shape {value} have {value.Size} values, but the dataset has {FeatureCount} per sample.");
+    }
+
+    /// <summary>The same samples, each read as shape <paramref name="shape"/> (which must hold FeatureCount values).</summary>
+    public Dataset WithSampleShape(SampleShape shape) => this with { SampleShape = shape };
+
     /// <summary>Number of classes (classification), else 0.</summary>
     public int Classes => Labels is null ? 0 : TargetCount == 1 ? 2 : TargetCount;   // one 0/1 column: binary
 
@@ -88,7 +100,7 @@ public sealed record Dataset(string Name, float[] Features, int Count, int Featu
     }
 
     public override string ToString() =>
-        $"{Name}: {Count} samples × {FeatureCount} features, " +
+        $"{Name}: {Count} samples × " + (SampleShape.IsImage ? $"{SampleShape.Channels}×{SampleShape.Height}×{SampleShape.Width} images, " : $"{FeatureCount} features, ") +
         (Labels is not null ? $"{Classes} classes" : TargetCount == 0 ? "no targets" : $"{TargetCount} targets");
 }
 

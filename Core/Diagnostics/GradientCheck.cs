@@ -22,13 +22,20 @@ public static class GradientCheck
 {
     /// <summary>Checks dL/dx and dL/dθ of <paramref name="layer"/> at <paramref name="x"/> for the objective
     /// L = Σ y ⊙ R, R a fixed random matrix drawn from <paramref name="rng"/> (so dL/dy = R). The training forward runs
-    /// with a generator reseeded identically each time, so random layers (dropout) see the same mask.</summary>
-    public static GradientCheckResult Layer(ILayer<double> layer, Matrix<double> x, Rng rng, double step = 1e-6)
+    /// with a generator reseeded identically each time, so random layers (dropout) see the same mask. Each row of x is a
+    /// feature vector.</summary>
+    public static GradientCheckResult Layer(ILayer<double> layer, Matrix<double> x, Rng rng, double step = 1e-6) =>
+        Layer(layer, x, SampleShape.Features(x.ColumnCount), rng, step);
+
+    /// <summary><see cref="Layer(ILayer{double}, Matrix{double}, Rng, double)"/> with each row of x a sample of shape
+    /// <paramref name="input"/> (an image, for convolutions and pooling). Layers that use batch statistics in training
+    /// (batch norm) are checked in training mode, through them.</summary>
+    public static GradientCheckResult Layer(ILayer<double> layer, Matrix<double> x, SampleShape input, Rng rng, double step = 1e-6)
     {
         var seed = rng.NextUInt64();
-        var trace = layer.ForwardTrain(x, new Rng(seed));
+        var trace = layer.ForwardTrain(x, input, new Rng(seed));
         var r = Matrix<double>.Build.Dense(trace.Output.RowCount, trace.Output.ColumnCount, (_, _) => rng.Uniform(-1, 1));
-        double Objective(ILayer<double> l, Matrix<double> input) => l.ForwardTrain(input, new Rng(seed)).Output.PointwiseMultiply(r).Enumerate().Sum();
+        double Objective(ILayer<double> l, Matrix<double> at) => l.ForwardTrain(at, input, new Rng(seed)).Output.PointwiseMultiply(r).Enumerate().Sum();
 
         var analytic = layer.Backward(trace, r);
         var results = new List<(double, string)>

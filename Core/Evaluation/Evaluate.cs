@@ -31,7 +31,7 @@ public static class EvaluateExtensions
         var outputs = Matrix<T>.Build.Dense(data.Count, data.TargetCount);
         foreach (var batch in Batches.Of<T>(data, batchSize))
         {
-            var predicted = model.Predict(batch.X, loss);
+            var predicted = loss.Activate(model.Forward(batch.X, data.SampleShape));
             for (var r = 0; r < batch.Size; r++)
                 for (var c = 0; c < predicted.ColumnCount; c++) outputs[batch.Indices[r], c] = predicted[r, c];
         }

@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Fully connected layer: y = x·W + b. x: batch × Inputs, W: Inputs × Outputs, b: 1 × Outputs.</summary>
-public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IRegularized where T : struct, IFloatingPointIeee754<T>
+public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLayer<Dense<T>, T>, IRegularized where T : struct, IFloatingPointIeee754<T>
 {
     /// <summary>Penalty on W added to the training loss (Keras's kernel_regularizer), e.g. <c>Regularizer.L2(1e-4)</c>; null for none.</summary>
     public IRegularizer? WeightRegularizer { get; init; }
@@ -19,9 +19,22 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
     /// <summary>Output columns.</summary>
     public int Outputs => Weights.ColumnCount;
 
-    public Matrix<T> Forward(Matrix<T> x)
+    /// <summary>(Inputs) → (Outputs). An image must be flattened first, as in PyTorch: Flatten() before the Dense.</summary>
+    public SampleShape OutputShape(SampleShape input)
+    {
+        if (input.IsImage)
+            throw new ShapeException($"{this} takes feature vectors ({Inputs}), but its input is images {input}: did you forget Flatten()? " +
+                (input.Size == Inputs ? "Put Flatten() before it." : $"Put Flatten() before it, and make it Dense({input.Size}, {Outputs}): the flattened image has {input.Size} values."));
+        if (input.Size != Inputs)
+            throw new ShapeException($"{this} expects {Inputs} input features, but its input has {input.Size}: " +
+                $"make it Dense({input.Size}, {Outputs}), or check the previous layer's output or the dataset's feature count.");
+        return SampleShape.Features(Outputs);
+    }
+
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.RequireColumns(this, x, Inputs);
+        OutputShape(input);
         if (Bias.RowCount != 1 || Bias.ColumnCount != Outputs)
             throw new ShapeException($"{this}: bias must be 1×{Outputs}, got {Shape.Of(Bias)}.");
         var y = Kernels.Uninitialized<T>(x.RowCount, Outputs);   // fresh: ours to change
@@ -52,12 +65,19 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : ILayer<T>, IR
 
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Weights = parameters[0], Bias = parameters[1] };
 
-    public int OutputSize(int inputSize)
+    public static string TypeName => "dense";
+
+    public LayerConfig Config => new(("inputs", Inputs), ("outputs", Outputs));
+
+    /// <summary>weight (Outputs, Inputs) as PyTorch's nn.Linear stores it (the Inputs × Outputs matrix's storage), bias (Outputs).</summary>
+    public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
     {
-        if (inputSize != Inputs)
-            throw new ShapeException($"{this} expects {Inputs} input columns, but the previous layer gives {inputSize}.");
-        return Outputs;
+        var (inputs, outputs) = (config.Size("inputs"), config.Size("outputs"));
+        if ((long)inputs * outputs > int.MaxValue) throw config.Fail("outputs", $"at most {int.MaxValue / inputs} for {inputs} inputs (one matrix)");
+        return [new("weight", [outputs, inputs], TensorRole.Parameter), new("bias", [outputs], TensorRole.Parameter)];
     }
+
+    public static Dense<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(tensors[0], tensors[1]);
 
     public override string ToString() => $"Dense({Inputs} → {Outputs})";   // never print the matrices
 }
@@ -67,4 +87,27 @@ public sealed record DenseGradient<T>(Matrix<T> Weights, Matrix<T> Bias) : IGrad
 {
     public IReadOnlyList<Matrix<T>> Tensors => [Weights, Bias];
     public override string ToString() => $"DenseGradient({Shape.Of(Weights)}, {Shape.Of(Bias)})";
+}
+
+public static partial class Layer<T>
+{
+    /// <summary>Dense(inputs → outputs): weights drawn by <paramref name="init"/>, bias zero.</summary>
+    public static Dense<T> Dense(int inputs, int outputs, Initializer init, Rng rng)
+    {
+        if (inputs <= 0 || outputs <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inputs), $"Dense({inputs} → {outputs}): sizes must be positive.");
+        return new(init.Draw<T>(inputs, outputs, rng), Kernels.Zeros<T>(1, outputs));
+    }
+
+    /// <summary>Dense(inputs → outputs) with Xavier-uniform weights (Keras's default) and zero bias.</summary>
+    public static Dense<T> Dense(int inputs, int outputs, Rng rng) => Dense(inputs, outputs, Init.Xavier, rng);
+}
+
+public static partial class Layer
+{
+    /// <inheritdoc cref="Layer{T}.Dense(int, int, Initializer, Rng)"/>
+    public static Dense<float> Dense(int inputs, int outputs, Initializer init, Rng rng) => Layer<float>.Dense(inputs, outputs, init, rng);
+
+    /// <inheritdoc cref="Layer{T}.Dense(int, int, Rng)"/>
+    public static Dense<float> Dense(int inputs, int outputs, Rng rng) => Layer<float>.Dense(inputs, outputs, rng);
 }

@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Leaky ReLU, element-wise: y = x for x > 0, else Alpha·x. Any shape in, same shape out.</summary>
-public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record LeakyRelu<T>(double Alpha = 0.01) : IDescribedLayer<LeakyRelu<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x)
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         var alpha = T.CreateChecked(Alpha);
         var y = Kernels.UninitializedLike(x);
@@ -24,5 +24,27 @@ public sealed record LeakyRelu<T>(double Alpha = 0.01) : ILayer<T> where T : str
         return new(NoGradient<T>.Instance, dx);
     }
 
+    public static string TypeName => "leaky_relu";
+
+    public LayerConfig Config => new(("alpha", Alpha));
+
+    public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
+    {
+        config.Number("alpha");
+        return [];
+    }
+
+    public static LeakyRelu<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(config.Number("alpha"));
+
     public override string ToString() => $"LeakyReLU(α={Alpha})";
+}
+
+public static partial class Layer<T>
+{
+    public static LeakyRelu<T> LeakyRelu(double alpha = 0.01) => new(alpha);
+}
+
+public static partial class Layer
+{
+    public static LeakyRelu<float> LeakyRelu(double alpha = 0.01) => new(alpha);
 }

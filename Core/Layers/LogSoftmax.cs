@@ -4,9 +4,13 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Log-softmax over each row: y_ij = x_ij − m_i − log Σ_k e^(x_ik − m_i), m_i = max_k x_ik. x, y: batch × classes.</summary>
-public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record LogSoftmax<T> : IDescribedLayer<LogSoftmax<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x) => Of(x);
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
+    {
+        OutputShape(input);
+        return Of(x);
+    }
 
     /// <summary>Row-wise log-softmax of <paramref name="x"/> into a fresh matrix (log-sum-exp with the max shift).</summary>
     public static Matrix<T> Of(Matrix<T> x) => Activations.LogSoftmax(x);
@@ -33,5 +37,24 @@ public sealed record LogSoftmax<T> : ILayer<T> where T : struct, IFloatingPointI
         return new(NoGradient<T>.Instance, dx);
     }
 
+    /// <summary>Feature vectors only: over an image PyTorch's dim=1 would mean per-pixel softmax over channels.</summary>
+    public SampleShape OutputShape(SampleShape input) => input.IsImage
+        ? throw new ShapeException($"{this} works on feature vectors (one row of classes), but its input is images {input}: put Flatten() (and a Dense) before it.")
+        : input;
+
+    public static string TypeName => "log_softmax";
+
+    public static LogSoftmax<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
+
     public override string ToString() => "LogSoftmax";
+}
+
+public static partial class Layer<T>
+{
+    public static LogSoftmax<T> LogSoftmax() => new();
+}
+
+public static partial class Layer
+{
+    public static LogSoftmax<float> LogSoftmax() => new();
 }

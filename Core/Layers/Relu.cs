@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Rectified linear unit, element-wise: y = max(0, x). Any shape in, same shape out.</summary>
-public sealed record Relu<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record Relu<T> : IDescribedLayer<Relu<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x)
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         var y = Kernels.UninitializedLike(x);
         Simd.LeakyRelu<T>(Kernels.Values(x), Kernels.Values(y), T.Zero);   // x > 0 ? x : 0, eight lanes at a time
@@ -22,5 +22,19 @@ public sealed record Relu<T> : ILayer<T> where T : struct, IFloatingPointIeee754
         return new(NoGradient<T>.Instance, dx);
     }
 
+    public static string TypeName => "relu";
+
+    public static Relu<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
+
     public override string ToString() => "ReLU";
+}
+
+public static partial class Layer<T>
+{
+    public static Relu<T> Relu() => new();
+}
+
+public static partial class Layer
+{
+    public static Relu<float> Relu() => new();
 }

@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Logistic sigmoid, element-wise: y = 1 / (1 + e^(−x)). Any shape in, same shape out.</summary>
-public sealed record Sigmoid<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record Sigmoid<T> : IDescribedLayer<Sigmoid<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x) => Activations.Sigmoid(x);
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input) => Activations.Sigmoid(x);
 
     /// <summary>σ(x) without overflow: e^(−x) is only taken for x ≥ 0, e^x for x &lt; 0.</summary>
     public static T Of(T x) => Activations.Sigmoid(x);
@@ -20,5 +20,19 @@ public sealed record Sigmoid<T> : ILayer<T> where T : struct, IFloatingPointIeee
         return new(NoGradient<T>.Instance, dx);
     }
 
+    public static string TypeName => "sigmoid";
+
+    public static Sigmoid<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
+
     public override string ToString() => "Sigmoid";
+}
+
+public static partial class Layer<T>
+{
+    public static Sigmoid<T> Sigmoid() => new();
+}
+
+public static partial class Layer
+{
+    public static Sigmoid<float> Sigmoid() => new();
 }

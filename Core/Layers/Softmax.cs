@@ -6,9 +6,13 @@ namespace Nabla.Layers;
 /// <summary>Softmax over each row: y_ij = e^(x_ij − m_i) / Σ_k e^(x_ik − m_i), m_i = max_k x_ik. x, y: batch × classes.</summary>
 /// <remarks>Shifting by the row maximum changes nothing mathematically and keeps e^x from overflowing. Before a
 /// cross-entropy loss, prefer a linear output with <c>Loss.SoftmaxCrossEntropy</c>: fused, it is exact and cheaper.</remarks>
-public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record Softmax<T> : IDescribedLayer<Softmax<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x) => Of(x);
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
+    {
+        OutputShape(input);
+        return Of(x);
+    }
 
     /// <summary>Row-wise softmax of <paramref name="x"/> into a fresh matrix.</summary>
     public static Matrix<T> Of(Matrix<T> x) => Activations.Softmax(x);
@@ -35,5 +39,24 @@ public sealed record Softmax<T> : ILayer<T> where T : struct, IFloatingPointIeee
         return new(NoGradient<T>.Instance, dx);
     }
 
+    /// <summary>Feature vectors only: over an image PyTorch's dim=1 would mean per-pixel softmax over channels.</summary>
+    public SampleShape OutputShape(SampleShape input) => input.IsImage
+        ? throw new ShapeException($"{this} works on feature vectors (one row of classes), but its input is images {input}: put Flatten() (and a Dense) before it.")
+        : input;
+
+    public static string TypeName => "softmax";
+
+    public static Softmax<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
+
     public override string ToString() => "Softmax";
+}
+
+public static partial class Layer<T>
+{
+    public static Softmax<T> Softmax() => new();
+}
+
+public static partial class Layer
+{
+    public static Softmax<float> Softmax() => new();
 }

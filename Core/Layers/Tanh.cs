@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Layers;
 
 /// <summary>Hyperbolic tangent, element-wise: y = tanh(x). Any shape in, same shape out.</summary>
-public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754<T>
+public sealed record Tanh<T> : IDescribedLayer<Tanh<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
-    public Matrix<T> Forward(Matrix<T> x)
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         var y = Kernels.UninitializedLike(x);
         Simd.Tanh<T>(Kernels.Values(x), Kernels.Values(y));   // vectorized tanh
@@ -22,5 +22,19 @@ public sealed record Tanh<T> : ILayer<T> where T : struct, IFloatingPointIeee754
         return new(NoGradient<T>.Instance, dx);
     }
 
+    public static string TypeName => "tanh";
+
+    public static Tanh<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
+
     public override string ToString() => "Tanh";
+}
+
+public static partial class Layer<T>
+{
+    public static Tanh<T> Tanh() => new();
+}
+
+public static partial class Layer
+{
+    public static Tanh<float> Tanh() => new();
 }

@@ -4,18 +4,38 @@ using Nabla.Layers;
 
 namespace Nabla.Models;
 
-/// <summary>A stack of layers applied in order: y = f_n(…f_2(f_1(x))). x: batch × inputs of the first layer.</summary>
+/// <summary>A stack of layers applied in order: y = f_n(…f_2(f_1(x))). x: batch × InputShape.Size, each row one sample.</summary>
 public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : struct, IFloatingPointIeee754<T>
 {
-    /// <summary>Inference forward through every layer.</summary>
-    public Matrix<T> Forward(Matrix<T> x)
+    /// <summary>The shape of one input sample, when the model knows it: given to <see cref="Sequential.Of{T}(SampleShape, ILayer{T}[])"/>,
+    /// or set by Fit from the training data. Null: each row of the input is taken as a feature vector.</summary>
+    public SampleShape? InputShape
     {
+        get;
+        init
+        {
+            if (value is { } shape) OutputShape(shape);   // the chain must hold for it: fail here, naming the layer
+            field = value;
+        }
+    }
+
+    /// <summary>The sample shape of x's rows: <see cref="InputShape"/>, else a feature vector of x's width.</summary>
+    SampleShape ShapeOf(Matrix<T> x) => InputShape ?? SampleShape.Features(x.ColumnCount);
+
+    /// <summary>Inference forward through every layer, each row of x a sample of <see cref="InputShape"/> (or a feature vector).</summary>
+    public Matrix<T> Forward(Matrix<T> x) => Forward(x, ShapeOf(x));
+
+    /// <summary>Inference forward through every layer, each row of x a sample of shape <paramref name="input"/>.</summary>
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
+    {
+        Shape.Require("Sequential", x, input);
         for (var i = 0; i < Layers.Length; i++)
         {
             try
             {
                 // A layer defined outside Nabla (a script's) may keep x: handed off, x is never recycled by Fit.
-                using (StepPool<T>.HandOff(Layers[i], x)) x = Layers[i].Forward(x);
+                using (StepPool<T>.HandOff(Layers[i], x)) x = Layers[i].Forward(x, input);   // checks x against the shape first
+                input = Layers[i].OutputShape(input);
             }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
         }
@@ -23,15 +43,20 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
     }
 
     /// <summary>Training forward: each layer's trace, first to last (the last trace's Output is the model output).</summary>
-    public ImmutableArray<Trace<T>> ForwardTrain(Matrix<T> x, Rng rng)
+    public ImmutableArray<Trace<T>> ForwardTrain(Matrix<T> x, Rng rng) => ForwardTrain(x, ShapeOf(x), rng);
+
+    /// <summary>Training forward with each row of x a sample of shape <paramref name="input"/>.</summary>
+    public ImmutableArray<Trace<T>> ForwardTrain(Matrix<T> x, SampleShape input, Rng rng)
     {
+        Shape.Require("Sequential", x, input);
         var traces = ImmutableArray.CreateBuilder<Trace<T>>(Layers.Length);
         for (var i = 0; i < Layers.Length; i++)
         {
             Trace<T> trace;
             try
             {
-                using (StepPool<T>.HandOff(Layers[i], x)) trace = Layers[i].ForwardTrain(x, rng);
+                using (StepPool<T>.HandOff(Layers[i], x)) trace = Layers[i].ForwardTrain(x, input, rng);
+                input = Layers[i].OutputShape(input);
             }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             traces.Add(trace);
@@ -53,8 +78,9 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
             Backprop<T> step;
             try
             {
-                using (StepPool<T>.HandOff(Layers[i], traces[i].Input, traces[i].Output, traces[i].Saved, dy))
-                    step = Layers[i].Backward(traces[i], dy, needInputGradient: i > 0);
+                var trace = traces[i];
+                using (StepPool<T>.IsOwn(Layers[i]) ? default : StepPool<T>.HandOff(Layers[i], [trace.Input, trace.Output, dy, .. trace.SavedTensors]))
+                    step = Layers[i].Backward(trace, dy, needInputGradient: i > 0);
             }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             perLayer[i] = step.Gradient.Tensors;
@@ -93,39 +119,80 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
             else layers.Add(layer);
             next += count;
         }
-        return new(layers.MoveToImmutable());
+        return this with { Layers = layers.MoveToImmutable() };
+    }
+
+    /// <summary>Every layer's state tensors (batch norm's running statistics), flat, in layer order, named as PyTorch's
+    /// state dict names the buffers ("1.running_mean", "1.running_var", "1.num_batches_tracked").</summary>
+    public Parameters<T> State => new(Layers.SelectMany((layer, i) => layer.StateNames.Select(name => $"{i}.{name}")), Layers.SelectMany(l => l.State));
+
+    /// <summary>The same model with new state tensors (as many, in <see cref="State"/> order).</summary>
+    public Sequential<T> WithState(Parameters<T> state)
+    {
+        State.RequireSameShapes(state, "Sequential.WithState");
+        var layers = ImmutableArray.CreateBuilder<ILayer<T>>(Layers.Length);
+        var next = 0;
+        foreach (var layer in Layers)
+        {
+            var count = layer.State.Count;
+            layers.Add(count == 0 ? layer : layer.WithState(state.Tensors.Skip(next).Take(count).ToArray()));
+            next += count;
+        }
+        return this with { Layers = layers.MoveToImmutable() };
+    }
+
+    /// <summary>The same model with each layer's state as its training forward left it (<see cref="Trace{T}.State"/>):
+    /// how a training step carries batch norm's running statistics into the new model.</summary>
+    public Sequential<T> WithStateOf(IReadOnlyList<Trace<T>> traces)
+    {
+        if (traces.Count != Layers.Length)
+            throw new ArgumentException($"WithStateOf needs one trace per layer ({Layers.Length}), got {traces.Count}.");
+        var changed = false;
+        for (var i = 0; i < traces.Count && !changed; i++) changed = traces[i].State is not null;
+        if (!changed) return this;
+        var layers = ImmutableArray.CreateBuilder<ILayer<T>>(Layers.Length);
+        for (var i = 0; i < Layers.Length; i++)
+            layers.Add(traces[i].State is { } state ? Layers[i].WithState(state) : Layers[i]);
+        return this with { Layers = layers.MoveToImmutable() };
     }
 
     /// <summary>Number of trainable scalars.</summary>
     public long ParameterCount => Parameters.ElementCount;
 
-    /// <summary>Output columns for <paramref name="inputSize"/> input columns; a shape error names the layer.</summary>
-    public int OutputSize(int inputSize)
+    /// <summary>The shape of each output sample for input samples of shape <paramref name="input"/>; a shape error names the layer.</summary>
+    public SampleShape OutputShape(SampleShape input)
     {
-        for (var i = 0; i < Layers.Length; i++) inputSize = OutputSizeAfter(i, inputSize);
-        return inputSize;
+        for (var i = 0; i < Layers.Length; i++) input = OutputShapeAfter(i, input);
+        return input;
     }
 
-    /// <summary>A Keras-style summary table: layer, output shape, parameter count, and the totals.</summary>
-    public string Summary(int inputSize) => Describe(inputSize).ToString();
+    /// <summary>A Keras-style summary table for input samples of <see cref="InputShape"/>: layer, output shape, parameter
+    /// count, and the totals. A model that does not know its input shape says how to give it.</summary>
+    public string Summary() => InputShape is { } input ? Summary(input)
+        : throw new InvalidOperationException("Summary: the model does not know its input shape. Call model.Summary(train.SampleShape), " +
+                                              "or build it with Sequential.Of(shape, layers…).");
 
-    /// <summary>The summary as data: each layer's output shape for an input of (batch, <paramref name="inputSize"/>) and
-    /// its parameter count.</summary>
-    public ModelSummary Describe(int inputSize)
+    /// <summary>A Keras-style summary table for input samples of shape <paramref name="input"/>: layer, output shape,
+    /// parameter count, and the totals (state tensors, such as batch norm's running statistics, counted apart).</summary>
+    public string Summary(SampleShape input) => Describe(input).ToString();
+
+    /// <summary>The summary as data: each layer's output shape for input samples of shape <paramref name="input"/> and its
+    /// parameter count.</summary>
+    public ModelSummary Describe(SampleShape input)
     {
         var rows = new List<LayerSummary>();
-        var size = inputSize;
+        var shape = input;
         for (var i = 0; i < Layers.Length; i++)
         {
-            size = OutputSizeAfter(i, size);
-            rows.Add(new(Layers[i].ToString()!, size, Layers[i].Parameters.Sum(p => (long)p.RowCount * p.ColumnCount)));
+            shape = OutputShapeAfter(i, shape);
+            rows.Add(new(Layers[i].ToString()!, shape, Layers[i].Parameters.Sum(p => (long)p.RowCount * p.ColumnCount)));
         }
-        return new(inputSize, rows, ParameterCount, ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        return new(input, rows, ParameterCount, ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()) { StateValues = State.ElementCount };
     }
 
-    int OutputSizeAfter(int i, int inputSize)
+    SampleShape OutputShapeAfter(int i, SampleShape input)
     {
-        try { return Layers[i].OutputSize(inputSize); }
+        try { return Layers[i].OutputShape(input); }
         catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
     }
 
@@ -141,6 +208,12 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
 /// <summary>Builds a <see cref="Sequential{T}"/> from a literal list of layers: <c>Sequential.Of(Dense(…), Relu(), …)</c>.</summary>
 public static class Sequential
 {
+    /// <summary>The layers in order; the input shape is taken from the data (Fit) or each input's width.</summary>
     public static Sequential<T> Of<T>(params ILayer<T>[] layers) where T : struct, IFloatingPointIeee754<T> =>
         new(layers.ToImmutableArray());
+
+    /// <summary>The layers in order, for input samples of shape <paramref name="input"/> (Keras's Input(shape)); the
+    /// chain of shapes is checked here, so a mismatch fails at once, naming the layer.</summary>
+    public static Sequential<T> Of<T>(SampleShape input, params ILayer<T>[] layers) where T : struct, IFloatingPointIeee754<T> =>
+        new(layers.ToImmutableArray()) { InputShape = input };
 }

@@ -62,7 +62,7 @@ public static class ModelFile
         var model = new Sequential<T>(layers.Select((l, i) => l.Build(parameters[i])).ToImmutableArray());
         if (model.Layers.FirstOrDefault(l => l.Parameters.Count > 0) is { } first)
         {
-            try { model.OutputSize(first.Parameters[0].RowCount); }
+            try { model.OutputShape(SampleShape.Features(first.Parameters[0].RowCount)); }
             catch (ShapeException e) { throw new DataFormatException(path, $"metadata \"{ArchitectureKey}\"", "layers whose sizes chain", e.Message); }
         }
         return model;

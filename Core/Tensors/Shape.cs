@@ -17,6 +17,14 @@ public static class Shape
                 "Check the previous layer's output size, or the dataset's feature count.");
     }
 
+    /// <summary>Throws unless <paramref name="x"/> has one column per value of a sample of shape <paramref name="input"/>.</summary>
+    public static void Require<T>(object who, Matrix<T> x, SampleShape input) where T : struct, IEquatable<T>, IFormattable
+    {
+        if (x.ColumnCount != input.Size)
+            throw new ShapeException(
+                $"{who}: the input is {Of(x)} but its samples are said to be {input}, {input.Size} values each (batch × {input.Size}).");
+    }
+
     /// <summary>Throws unless <paramref name="a"/> and <paramref name="b"/> have the same shape.</summary>
     public static void RequireSame<T>(object who, string aName, Matrix<T> a, string bName, Matrix<T> b) where T : struct, IEquatable<T>, IFormattable
     {

@@ -24,6 +24,7 @@ public static class FitExtensions
         if (train.Count == 0) throw new ArgumentException($"Fit: the training set {train.Name} is empty.");
         CheckFits(model, train);
         if (validation is not null) CheckFits(model, validation);
+        model = model with { InputShape = train.SampleShape };   // the trained model knows the shape of its samples
 
         var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
         var watchers = (observers ?? []).Concat(FitObservers.Ambient).ToArray();
@@ -31,7 +32,7 @@ public static class FitExtensions
         var batches = Batches.Count(train.Count, batchSize);
         foreach (var w in watchers)
             w.OnFitStart(new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? "",
-                model.Describe(train.FeatureCount)));
+                model.Describe(train.SampleShape)));
 
         var history = new List<EpochMetrics>();
         var pool = new StepPool<T>();   // the steps' buffers, recycled once Fit knows them dead (see StepPool)
@@ -92,9 +93,10 @@ public static class FitExtensions
         return new FitResult<T>(state.Model, state, history, cancelled, stopping);
     }
 
-    /// <summary>Every tensor of a training state that outlives a step: the model's parameters and the optimizer's state.</summary>
+    /// <summary>Every tensor of a training state that outlives a step: the model's parameters and state (batch norm's running
+    /// statistics), and the optimizer's state.</summary>
     internal static IEnumerable<Matrix<T>> TensorsOf<T>(TrainState<T> state) where T : struct, IFloatingPointIeee754<T> =>
-        state.Model.Parameters.Tensors.Concat(state.OptimizerState.ToStateDict().Tensors.Tensors);
+        state.Model.Parameters.Tensors.Concat(state.Model.State.Tensors).Concat(state.OptimizerState.ToStateDict().Tensors.Tensors);
 
     /// <summary>Mean loss (weighted by batch size) plus the regularization penalty Σ R(θ), as Keras reports it, and accuracy
     /// (null for regression) over a dataset, in inference mode: Fit's val_loss and val_accuracy. Scripts call
@@ -107,7 +109,7 @@ public static class FitExtensions
         long correct = 0;
         foreach (var batch in Batches.Of<T>(data, batchSize))
         {
-            var output = model.Forward(batch.X);
+            var output = model.Forward(batch.X, data.SampleShape);
             lossSum += Train.Evaluate(loss, output, batch.Y).Value * batch.Size;
             if (batch.Labels is not null) correct += Metrics.CorrectCount(Train.Activate(loss, output), batch.Labels);
         }
@@ -122,11 +124,17 @@ public static class FitExtensions
     /// <summary>Predicted classes for every sample of a dataset.</summary>
     public static int[] PredictClasses<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
         where T : struct, IFloatingPointIeee754<T> =>
-        Batches.Of<T>(data, batchSize).SelectMany(b => Metrics.PredictedClasses(model.Predict(b.X, loss))).ToArray();
+        Batches.Of<T>(data, batchSize).SelectMany(b => Metrics.PredictedClasses(Train.Activate(loss, model.Forward(b.X, data.SampleShape)))).ToArray();
 
     static void CheckFits<T>(Sequential<T> model, Dataset data) where T : struct, IFloatingPointIeee754<T>
     {
-        var outputs = model.OutputSize(data.FeatureCount);
+        if (model.InputShape is { } expected && expected != data.SampleShape)
+            throw new ShapeException($"The model takes samples of shape {expected}, but {data.Name} has samples of shape {data.SampleShape}.");
+        var output = model.OutputShape(data.SampleShape);
+        if (output.IsImage)
+            throw new ShapeException($"The model outputs images {output}, but {data.Name} has {data.TargetCount} target columns: " +
+                "end it with Flatten() and a Dense layer (or GlobalAveragePool2D()) sized to the targets.");
+        var outputs = output.Size;
         if (data.TargetCount != outputs)
             throw new ShapeException($"The model outputs {outputs} columns but {data.Name} has {data.TargetCount} target columns" +
                 (data.Labels is not null ? $" ({data.Classes} classes)" : "") + ". Make the last Dense layer's size match.");

@@ -7,7 +7,9 @@ namespace Nabla.Training;
 /// <summary>The pure training step: (state, batch) → (new state, loss).</summary>
 public static class Train
 {
-    /// <summary>One step of gradient descent on the batch (x, y): forward, loss, backward, update, apply.</summary>
+    /// <summary>One step of gradient descent on the batch (x, y): forward, loss, backward, update, apply. Each row of x is a
+    /// sample of the model's <see cref="Models.Sequential{T}.InputShape"/> (a feature vector when it has none); the new
+    /// model carries the layers' new state (batch norm's running statistics).</summary>
     public static (TrainState<T> State, double Loss) Step<T>(TrainState<T> state, Matrix<T> x, Matrix<T> y, ILoss loss)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -27,7 +29,7 @@ public static class Train
         var (parameters, optimizerState) = Apply(state.Optimizer, gradients, state.OptimizerState, model.Parameters);
         var next = state with
         {
-            Model = model.WithParameters(parameters),
+            Model = model.WithParameters(parameters).WithStateOf(traces),   // and batch norm's running statistics
             OptimizerState = optimizerState,
             Step = state.Step + 1,
         };

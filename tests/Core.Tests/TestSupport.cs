@@ -15,6 +15,10 @@ static class TestSupport
         throw new InvalidOperationException("Solution.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>The replay seed of every [Property], so CI runs the same cases each time (a failure prints the seed and
+    /// the shrunk counterexample; pass another Replay to explore).</summary>
+    public const string Replay = "42,7";
+
     /// <summary>Property runs: 100 cases each, a fixed replay seed so CI is deterministic; a failure prints the
     /// seed and the shrunk counterexample.</summary>
     public static Config Properties(int maxTest = 100) =>
@@ -45,7 +49,7 @@ static class TestSupport
 }
 
 /// <summary>A random test case: a shape and a seed for the values. Shrinks toward smaller shapes.</summary>
-sealed record MatrixCase(int Rows, int Columns, int Outputs, ulong Seed)
+public sealed record MatrixCase(int Rows, int Columns, int Outputs, ulong Seed)
 {
     public static Arbitrary<MatrixCase> Arbitrary(int maxRows = 6, int maxColumns = 7) =>
         Arb.From(
@@ -64,4 +68,10 @@ sealed record MatrixCase(int Rows, int Columns, int Outputs, ulong Seed)
     }
 
     public Rng Rng() => new(Seed);
+}
+
+/// <summary><see cref="MatrixCase"/> for FsCheck.Xunit: <c>[Property(Arbitrary = [typeof(MatrixCases)])]</c>.</summary>
+public static class MatrixCases
+{
+    public static Arbitrary<MatrixCase> Cases() => MatrixCase.Arbitrary();
 }

@@ -1,3 +1,5 @@
+using FsCheck.Xunit;
+
 namespace Nabla.Tests.Losses;
 
 /// <summary>Every loss's gradient against central differences, and its purity, over random shapes and values.</summary>
@@ -40,16 +42,30 @@ public class LossPropertyTests
 
     public static TheoryData<string> Names() => [.. Losses.Keys];
 
-    [Theory, MemberData(nameof(Names))]
-    public void Gradient_matches_central_differences(string name)
+    /// <summary>A loss, by name, and a case: about 100 cases per loss.</summary>
+    public static class Cases
     {
-        var (loss, make) = Losses[name];
-        Check.One(TestSupport.Properties(), Prop.ForAll(MatrixCase.Arbitrary(), c =>
-        {
-            var (prediction, target) = make(c.Rng(), c);
-            var result = GradientCheck.Loss(loss, prediction, target);
-            return result.Passed(1e-6).Label($"{name} on {c}: {result}");
-        }));
+        public static Arbitrary<(string, MatrixCase)> LossCases() => Arb.From(
+            from name in Gen.Elements(Losses.Keys.ToArray())
+            from c in MatrixCase.Arbitrary().Generator
+            select (name, c),
+            t => MatrixCase.Arbitrary().Shrinker(t.Item2).Select(c => (t.Item1, c)));
+    }
+
+    [Property(MaxTest = 900, Replay = TestSupport.Replay, Arbitrary = [typeof(Cases)])]
+    public Property Gradient_matches_central_differences((string Name, MatrixCase Case) t)
+    {
+        var (loss, make) = Losses[t.Name];
+        var (prediction, target) = make(t.Case.Rng(), t.Case);
+        var result = GradientCheck.Loss(loss, prediction, target);
+        return result.Passed(1e-6).Label($"{t.Name} on {t.Case}: {result}");
+    }
+
+    [Fact]
+    public void Every_loss_is_checked()
+    {
+        Assert.Equal(typeof(Loss).GetFields().Select(f => f.GetValue(null)).OfType<ILoss>().Select(l => l.Name).Distinct().Order(),
+            Losses.Values.Select(l => l.Loss.Name).Distinct().Order());
     }
 
     [Theory, MemberData(nameof(Names))]

@@ -42,8 +42,8 @@ public class SequentialTests
         var inner = Assert.Throws<ShapeException>(() => broken.Forward(Matrix<double>.Build.Dense(2, 5)));
         Assert.Contains("layer 1 of 2, Dense(3 → 2)", inner.Message);
         Assert.Contains("2×4", inner.Message);
-        Assert.Contains("Dense(3 → 2) expects 3 input columns, but the previous layer gives 4",
-            Assert.Throws<ShapeException>(() => broken.Summary(5)).Message);
+        Assert.Contains("Dense(3 → 2) expects 3 input features, but its input has 4: make it Dense(4, 2)",
+            Assert.Throws<ShapeException>(() => broken.Summary(SampleShape.Features(5))).Message);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class SequentialTests
     {
         var rng = new Rng(1);
         var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, rng));
-        var summary = model.Summary(784);
+        var summary = model.Summary(SampleShape.Features(784));
         Assert.Contains("Dense(784 → 128)", summary);
         Assert.Contains("(batch, 128)", summary);
         Assert.Contains("100,480", summary);
@@ -81,7 +81,7 @@ public class SequentialTests
 
     sealed record Spy(List<bool> Asked) : ILayer<double>
     {
-        public Matrix<double> Forward(Matrix<double> x) => x;
+        public Matrix<double> Forward(Matrix<double> x, SampleShape input) => x;
         public Backprop<double> Backward(Trace<double> trace, Matrix<double> dy, bool needInputGradient = true)
         {
             Asked.Add(needInputGradient);
@@ -97,5 +97,74 @@ public class SequentialTests
         var x = Matrix<double>.Build.Dense(3, 2, 1.0);
         model.Backward(model.ForwardTrain(x, new Rng(1)), Matrix<double>.Build.Dense(3, 2, 1.0));
         Assert.Equal([true, false], asked);   // last layer first; the first layer last, and not asked
+    }
+
+    /// <summary>A layer with state: it counts the samples it trained on (state "seen"), and at inference adds the count
+    /// to its input, so a test sees the state used and updated.</summary>
+    sealed record Counting(Matrix<double> Seen) : ILayer<double>
+    {
+        public Matrix<double> Forward(Matrix<double> x, SampleShape input) => x + Seen[0, 0];
+        public Trace<double> ForwardTrain(Matrix<double> x, SampleShape input, Rng rng) =>
+            new(x, input, x) { State = [Matrix<double>.Build.Dense(1, 1, Seen[0, 0] + x.RowCount)] };
+        public Backprop<double> Backward(Trace<double> trace, Matrix<double> dy, bool needInputGradient = true) =>
+            new(NoGradient<double>.Instance, needInputGradient ? dy : null);
+        public IReadOnlyList<Matrix<double>> State => [Seen];
+        public IReadOnlyList<string> StateNames => ["seen"];
+        public ILayer<double> WithState(IReadOnlyList<Matrix<double>> state) => new Counting(state[0]);
+    }
+
+    [Fact]
+    public void A_training_step_returns_the_layers_new_state_in_the_new_model_and_changes_nothing_else()
+    {
+        var model = Sequential.Of<double>(Layer<double>.Dense(3, 2, new Rng(1)), new Counting(Matrix<double>.Build.Dense(1, 1)));
+        Assert.Equal(["1.seen"], model.State.Names.ToArray());
+        var state = TrainState<double>.Create(model, new Sgd(0.1));
+        var x = TestSupport.Random(new Rng(2), 5, 3);
+        var y = TestSupport.Random(new Rng(3), 5, 2);
+
+        var (after, _) = Train.Step(state, x, y, Loss.Mse);
+        var (twice, _) = Train.Step(after, x, y, Loss.Mse);
+
+        Assert.Equal(0, model.State["1.seen"][0, 0]);                      // the model given is untouched
+        Assert.Equal(5, after.Model.State["1.seen"][0, 0]);
+        Assert.Equal(10, twice.Model.State["1.seen"][0, 0]);
+        Assert.NotEqual(model.Parameters[0], after.Model.Parameters[0]);    // parameters updated as well
+        // Inference reads the state: the output moves by the count.
+        TestSupport.AssertClose(model.Forward(x) + 5, after.Model.WithParameters(model.Parameters).Forward(x), 1e-15, "y + seen");
+        // WithState puts a state list back by name.
+        Assert.Equal(10, model.WithState(twice.Model.State).State["1.seen"][0, 0]);
+    }
+
+    [Fact]
+    public void An_input_shape_is_checked_against_the_layers_when_given()
+    {
+        var rng = new Rng(1);
+        var e = Assert.Throws<ShapeException>(() => Sequential.Of(SampleShape.Image(1, 28, 28), Layer.Dense(784, 10, rng)));
+        Assert.Contains("layer 0 of 1, Dense(784 → 10)", e.Message);
+        Assert.Contains("(1, 28, 28)", e.Message);
+        Assert.Contains("did you forget Flatten()?", e.Message);
+        var mlp = Sequential.Of(SampleShape.Features(784), Layer.Dense(784, 10, rng));
+        Assert.Equal(SampleShape.Features(10), mlp.OutputShape(mlp.InputShape!.Value));
+        Assert.Contains("input (batch, 784)", mlp.Summary());
+    }
+
+    [Fact]
+    public void Summary_without_a_known_input_shape_says_how_to_give_one()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Mlp(new Rng(1)).Summary());
+        Assert.Contains("model.Summary(train.SampleShape)", e.Message);
+    }
+
+    [Fact]
+    public void A_trace_keeps_tensors_by_name_and_a_missing_name_lists_the_saved_ones()
+    {
+        var m = Matrix<double>.Build.Dense(2, 3);
+        var trace = new Trace<double>(m, SampleShape.Features(3), m).With("mask", m).With("scale", m);
+        Assert.Same(m, trace["scale"]);
+        Assert.Equal(["mask", "scale"], trace.SavedNames);
+        var e = Assert.Throws<KeyNotFoundException>(() => trace["xhat"]);
+        Assert.Contains("\"xhat\"", e.Message);
+        Assert.Contains("mask, scale", e.Message);
+        Assert.Throws<ArgumentException>(() => trace.With("mask", m));
     }
 }

@@ -170,7 +170,7 @@ public sealed class ModelFileTests : IDisposable
 
     sealed record Doubler : ILayer<float>
     {
-        public Matrix<float> Forward(Matrix<float> x) => x * 2f;
+        public Matrix<float> Forward(Matrix<float> x, SampleShape input) => x * 2f;
         public Backprop<float> Backward(Trace<float> trace, Matrix<float> dy, bool needInputGradient = true) => new(NoGradient<float>.Instance, dy * 2f);
     }
 

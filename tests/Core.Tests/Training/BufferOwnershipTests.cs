@@ -29,7 +29,7 @@ public class BufferOwnershipTests
     /// <summary>A layer as a script writes one: y = x², keeping every input, output and dy it sees (a cache, a log).</summary>
     sealed record KeepingSquare(Keeper Keeper) : ILayer<float>
     {
-        public Matrix<float> Forward(Matrix<float> x)
+        public Matrix<float> Forward(Matrix<float> x, SampleShape input)
         {
             var y = Kernels.UninitializedLike(x);   // as the conventions say a layer allocates
             x.PointwiseMultiply(x, y);
