@@ -14,12 +14,16 @@ public interface IRegularizer
 
 /// <summary>R(w) = L1·Σ|w| + L2·Σw², dR/dw = L1·sign(w) + 2·L2·w (Keras's L1L2; no ½ on the L2 term; sign(0) = 0 as
 /// PyTorch's |w|' at 0).</summary>
-public sealed record L1L2(double L1 = 0, double L2 = 0) : IRegularizer
+public sealed record L1L2 : IRegularizer
 {
-    public double L1 { get; init => field = Hyper.NonNegative(value, nameof(L1), nameof(L1L2)); }
-        = Hyper.NonNegative(L1, nameof(L1), nameof(L1L2));
-    public double L2 { get; init => field = Hyper.NonNegative(value, nameof(L2), nameof(L1L2)); }
-        = Hyper.NonNegative(L2, nameof(L2), nameof(L1L2));
+    /// <summary>R(w) = <paramref name="L1"/>·Σ|w| + <paramref name="L2"/>·Σw².</summary>
+    public L1L2(double L1 = 0, double L2 = 0) => (this.L1, this.L2) = (L1, L2);
+
+    /// <summary>The coefficient of Σ|w|, ≥ 0.</summary>
+    public double L1 { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>The coefficient of Σw², ≥ 0.</summary>
+    public double L2 { get; init => field = Hyper.NonNegative(value, this); }
 
     public double Penalty<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
     {

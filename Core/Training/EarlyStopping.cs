@@ -17,26 +17,37 @@ public enum MonitorMode
 /// have not improved, and (RestoreBestWeights) hands back the best epoch's model whether or not it stopped early.
 /// Pass it to Fit: <c>model.Fit(…, earlyStopping: new EarlyStopping("val_loss", Patience: 3))</c>.
 /// </summary>
-public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 0, double MinDelta = 0, MonitorMode Mode = MonitorMode.Auto,
-    double? Baseline = null, bool RestoreBestWeights = true, int StartFromEpoch = 0)
+public sealed record EarlyStopping
 {
+    /// <summary>Keras's EarlyStopping arguments, with its defaults except RestoreBestWeights (true here).</summary>
+    public EarlyStopping(string Monitor = "val_loss", int Patience = 0, double MinDelta = 0, MonitorMode Mode = MonitorMode.Auto,
+        double? Baseline = null, bool RestoreBestWeights = true, int StartFromEpoch = 0) =>
+        (this.Monitor, this.Patience, this.MinDelta, this.Mode, this.Baseline, this.RestoreBestWeights, this.StartFromEpoch) =
+        (Monitor, Patience, MinDelta, Mode, Baseline, RestoreBestWeights, StartFromEpoch);
+
     /// <summary>The metrics that can be monitored, by their Keras History names.</summary>
     public static readonly IReadOnlyList<string> Monitors = ["loss", "accuracy", "val_loss", "val_accuracy"];
 
     /// <summary>The EpochMetrics figure watched, by its Keras name.</summary>
-    public string Monitor { get; init => field = CheckMonitor(value); } = CheckMonitor(Monitor);
+    public string Monitor { get; init => field = CheckMonitor(value); }
 
     /// <summary>Epochs without improvement tolerated before stopping (0: stop at the first).</summary>
-    public int Patience { get; init => field = (int)Hyper.NonNegative(value, nameof(Patience), nameof(EarlyStopping)); }
-        = (int)Hyper.NonNegative(Patience, nameof(Patience), nameof(EarlyStopping));
+    public int Patience { get; init => field = (int)Hyper.NonNegative(value, this); }
 
-    /// <summary>The smallest change that counts as an improvement.</summary>
-    public double MinDelta { get; init => field = Hyper.NonNegative(value, nameof(MinDelta), nameof(EarlyStopping)); }
-        = Hyper.NonNegative(MinDelta, nameof(MinDelta), nameof(EarlyStopping));
+    /// <summary>The smallest change that counts as an improvement, ≥ 0.</summary>
+    public double MinDelta { get; init => field = Hyper.NonNegative(value, this); }
+
+    /// <summary>Whether smaller or larger values of Monitor are better.</summary>
+    public MonitorMode Mode { get; init; }
+
+    /// <summary>A value Monitor must beat before any epoch counts as an improvement (null: none).</summary>
+    public double? Baseline { get; init; }
+
+    /// <summary>Hand back the best epoch's model, not the last one's.</summary>
+    public bool RestoreBestWeights { get; init; }
 
     /// <summary>Epochs (from the first) that are not watched: a warm-up that may not improve.</summary>
-    public int StartFromEpoch { get; init => field = (int)Hyper.NonNegative(value, nameof(StartFromEpoch), nameof(EarlyStopping)); }
-        = (int)Hyper.NonNegative(StartFromEpoch, nameof(StartFromEpoch), nameof(EarlyStopping));
+    public int StartFromEpoch { get; init => field = (int)Hyper.NonNegative(value, this); }
 
     static string CheckMonitor(string monitor) => Monitors.Contains(monitor) ? monitor
         : throw new ArgumentOutOfRangeException(nameof(Monitor), monitor,

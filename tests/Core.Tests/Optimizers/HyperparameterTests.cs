@@ -114,20 +114,21 @@ public class HyperparameterTests
         Assert.Contains($"got {value}", e.Message);
     }
 
-    /// <summary>A valid instance of every public optimizer, transform and schedule type in Core.</summary>
+    /// <summary>A valid instance of every public optimizer, transform, schedule and regularizer type in Core, and of early stopping.</summary>
     static readonly object[] Instances =
     [
         new Sgd(), new Adam(), new AdamW(), new RmsProp(), new Adagrad(),
         new AddDecayedWeights(0.1), new Trace(0.9), new ScaleByAdam(), new ScaleByRms(), new ScaleByAdagrad(), new ScaleByLearningRate(0.1),
         new Scale(-1), new ClipByGlobalNorm(1), new ClipByValue(1), new Chain(new Scale(-1)), new Masked(new Scale(-1), _ => true),
         new ConstantSchedule(0.1), new InverseTimeDecay(0.1, 0.1), new ExponentialDecay(0.1, 10, 0.5), new StepDecay(0.1, 10), new CosineDecay(0.1, 10),
+        new L1L2(0.1, 0.1), new EarlyStopping(),
     ];
 
     [Fact]
-    public void The_instances_cover_every_optimizer_and_schedule_type()
+    public void The_instances_cover_every_optimizer_schedule_and_regularizer_type()
     {
-        var types = typeof(IOptimizer).Assembly.GetExportedTypes()
-            .Where(t => !t.IsAbstract && (typeof(IOptimizer).IsAssignableFrom(t) || typeof(LearningRateSchedule).IsAssignableFrom(t)));
+        var types = typeof(IOptimizer).Assembly.GetExportedTypes().Where(t => !t.IsAbstract && (typeof(IOptimizer).IsAssignableFrom(t)
+            || typeof(LearningRateSchedule).IsAssignableFrom(t) || typeof(IRegularizer).IsAssignableFrom(t) || t == typeof(EarlyStopping)));
         Assert.Equal(types.Select(t => t.Name).Order(), Instances.Select(i => i.GetType().Name).Order());
     }
 
@@ -140,15 +141,17 @@ public class HyperparameterTests
     }
 
     static IEnumerable<PropertyInfo> Numbers(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null && (p.PropertyType == typeof(double) || p.PropertyType == typeof(long)));
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is not null && (p.PropertyType == typeof(double) || p.PropertyType == typeof(long) || p.PropertyType == typeof(int)));
 
     [Theory, MemberData(nameof(NumberHyperparameters))]
     public void Every_number_hyperparameter_is_checked_through_the_constructor_and_through_with(string type, string name)
     {
         // One bad value for every bound (NaN for numbers, −1 for counts), given both ways: the one check must catch it both times.
+        // (Hence a record with checked properties has an explicit constructor: a primary one would bypass the accessors.)
         var instance = Instances.Single(i => i.GetType().Name == type);
         var property = instance.GetType().GetProperty(name)!;
-        var bad = property.PropertyType == typeof(double) ? (object)double.NaN : -1L;
+        var bad = property.PropertyType == typeof(double) ? double.NaN : property.PropertyType == typeof(long) ? -1L : (object)-1;
 
         // `instance with { Name = bad }`, as the compiler emits it: clone, then the init accessor.
         var clone = instance.GetType().GetMethod("<Clone>$")!.Invoke(instance, null);
