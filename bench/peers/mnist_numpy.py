@@ -9,6 +9,18 @@ import numpy as np
 
 from mnist_common import load
 
+
+def blas():
+    """The BLAS NumPy runs on, as threadpoolctl reports it: library, version, kernel (OpenBLAS's "architecture",
+    which OPENBLAS_CORETYPE forces), threads."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (python3-threadpoolctl not installed)"
+    return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture', '')}, {i.get('num_threads')} "
+                     f"thread{'' if i.get('num_threads') == 1 else 's'}" for i in threadpool_info() if i.get("user_api") == "blas")
+
+
 folder, epochs = sys.argv[1], int(sys.argv[2])
 x, y, xt, yt = load(folder)
 rng = np.random.default_rng(1)
@@ -51,4 +63,4 @@ for epoch in range(epochs):
 
 accuracy = float((np.argmax(np.maximum(xt @ w1 + b1, 0) @ w2 + b2, axis=1) == yt).mean())
 print(json.dumps({"name": "numpy", "epoch_seconds": seconds, "loss": losses, "test_accuracy": accuracy,
-                  "numpy": np.__version__}))
+                  "numpy": np.__version__, "blas": blas()}))
