@@ -5,6 +5,7 @@ using Nabla.Bench;
 //                                         [--backend B] [--shape I]  … or one backend, one shape (for paired runs)
 // dotnet run -c Release --project bench -- ragged [--backend B]      ragged GEMM shapes ÷ aligned ones, back to back
 // dotnet run -c Release --project bench -- profile [--optimizer O]   µs per phase of a training step (sgd, adam, …)
+// dotnet run -c Release --project bench -- conv [--rounds R]         Conv2D kernels on LeNet's shapes vs the bare GEMMs
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
@@ -17,6 +18,10 @@ switch (args.FirstOrDefault())
         break;
     case "ragged":   // ragged shapes against their aligned neighbours, back to back
         GemmThroughput.Ragged(Option(args, "--backend") is { } name ? Backend.Get(name) : Backend.Managed, threads);
+        break;
+    case "conv":   // [--backend NAME] [--rounds R]: conv kernels alternated with the bare GEMMs of the same products
+        if (Option(args, "--backend") is { } cb) Backend.Use(cb);
+        ConvThroughput.Run(threads, Option(args, "--rounds") is { } r ? int.Parse(r) : 3);
         break;
     case "train":
         return TrainMnist.Run(args);
