@@ -32,6 +32,26 @@ public class Conv2DKernelsTests
         }
     }
 
+    [Theory]   // shapes large enough for several pixel blocks per task and (one input channel) several pixel splits in dW
+    [InlineData(64, 1, 40, 40, 5, 1, 0, 4)]
+    [InlineData(50, 6, 21, 20, 3, 2, 1, 5)]
+    [InlineData(33, 2, 30, 31, 4, 1, 2, 3)]
+    public void Large_shapes_cut_into_many_blocks_match_plain_loops(int n, int c, int h, int w, int kernel, int stride, int padding, int outChannels)
+    {
+        var g = WindowGeometry.Padded(n, c, h, w, kernel, kernel, stride, padding);
+        var rng = new Rng((ulong)(n * c * h));
+        var (x, weights, b, dy) = (Values(rng, g.InputLength), Values(rng, outChannels * g.Patch), Values(rng, outChannels), Values(rng, g.OutputLength(outChannels)));
+        var y = Garbage<double>(dy.Length);
+        Conv2DKernels.Forward<double>(g, outChannels, x, weights, b, y);
+        AssertClose(Conv(g, outChannels, x, weights, b), y, 1e-12, $"{g}: y");
+        var (dx, dW, db) = (Garbage<double>(x.Length), Garbage<double>(weights.Length), Garbage<double>(outChannels));
+        Conv2DKernels.Backward<double>(g, outChannels, x, weights, dy, dx, dW, db);
+        var expected = ConvBackward(g, outChannels, x, weights, dy);
+        AssertClose(expected.Dx, dx, 1e-12, $"{g}: dx");
+        AssertClose(expected.DWeights, dW, 1e-12, $"{g}: dW");
+        AssertClose(expected.DBias, db, 1e-12, $"{g}: db");
+    }
+
     [Fact]
     public void Float_results_are_within_float_rounding_of_the_double_reference()
     {
