@@ -127,76 +127,76 @@ public sealed class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
             switch (rng.NextInt(8))
             {
                 case 0:
-                {
-                    var at = At();
-                    var bit = rng.NextInt(8);
-                    bytes[at] ^= (byte)(1 << bit);
-                    done.Add($"flip bit {bit} of byte {at}");
-                    break;
-                }
+                    {
+                        var at = At();
+                        var bit = rng.NextInt(8);
+                        bytes[at] ^= (byte)(1 << bit);
+                        done.Add($"flip bit {bit} of byte {at}");
+                        break;
+                    }
                 case 1:
-                {
-                    var (at, value) = (At(), Byte());
-                    bytes[at] = value;
-                    done.Add($"byte {at} = {value:X2}");
-                    break;
-                }
+                    {
+                        var (at, value) = (At(), Byte());
+                        bytes[at] = value;
+                        done.Add($"byte {at} = {value:X2}");
+                        break;
+                    }
                 case 2:
-                {
-                    var at = At();
-                    var inserted = Enumerable.Range(0, 1 + rng.NextInt(8)).Select(_ => Byte()).ToArray();
-                    bytes.InsertRange(at, inserted);
-                    done.Add($"insert {Convert.ToHexString(inserted)} at {at}");
-                    break;
-                }
+                    {
+                        var at = At();
+                        var inserted = Enumerable.Range(0, 1 + rng.NextInt(8)).Select(_ => Byte()).ToArray();
+                        bytes.InsertRange(at, inserted);
+                        done.Add($"insert {Convert.ToHexString(inserted)} at {at}");
+                        break;
+                    }
                 case 3:
-                {
-                    var at = At();
-                    var n = Math.Min(1 + rng.NextInt(8), bytes.Count - at);
-                    bytes.RemoveRange(at, n);
-                    done.Add($"delete {n} at {at}");
-                    break;
-                }
+                    {
+                        var at = At();
+                        var n = Math.Min(1 + rng.NextInt(8), bytes.Count - at);
+                        bytes.RemoveRange(at, n);
+                        done.Add($"delete {n} at {at}");
+                        break;
+                    }
                 case 4:
-                {
-                    var at = rng.NextInt(bytes.Count);
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    done.Add($"truncate at {at}");
-                    break;
-                }
+                    {
+                        var at = rng.NextInt(bytes.Count);
+                        bytes.RemoveRange(at, bytes.Count - at);
+                        done.Add($"truncate at {at}");
+                        break;
+                    }
                 case 5:
-                {
-                    var at = At();
-                    var n = Math.Min(1 + rng.NextInt(16), bytes.Count - at);
-                    bytes.InsertRange(at, bytes.GetRange(at, n));
-                    done.Add($"duplicate {n} at {at}");
-                    break;
-                }
+                    {
+                        var at = At();
+                        var n = Math.Min(1 + rng.NextInt(16), bytes.Count - at);
+                        bytes.InsertRange(at, bytes.GetRange(at, n));
+                        done.Add($"duplicate {n} at {at}");
+                        break;
+                    }
                 case 6:
-                {
-                    // A run of digits (a size, an offset, a pixel) replaced by an extreme number.
-                    var at = At();
-                    var start = bytes.FindIndex(at, b => b is >= (byte)'0' and <= (byte)'9');
-                    if (start < 0) goto case 1;
-                    var end = start;
-                    while (end < bytes.Count && bytes[end] is >= (byte)'0' and <= (byte)'9') end++;
-                    var number = Numbers[rng.NextInt(Numbers.Length)];
-                    bytes.RemoveRange(start, end - start);
-                    bytes.InsertRange(start, Encoding.ASCII.GetBytes(number));
-                    done.Add($"number at {start} = {number}");
-                    break;
-                }
+                    {
+                        // A run of digits (a size, an offset, a pixel) replaced by an extreme number.
+                        var at = At();
+                        var start = bytes.FindIndex(at, b => b is >= (byte)'0' and <= (byte)'9');
+                        if (start < 0) goto case 1;
+                        var end = start;
+                        while (end < bytes.Count && bytes[end] is >= (byte)'0' and <= (byte)'9') end++;
+                        var number = Numbers[rng.NextInt(Numbers.Length)];
+                        bytes.RemoveRange(start, end - start);
+                        bytes.InsertRange(start, Encoding.ASCII.GetBytes(number));
+                        done.Add($"number at {start} = {number}");
+                        break;
+                    }
                 default:
-                {
-                    if (kind is not ("model" or "safetensors") || bytes.Count < 8) goto case 1;
-                    // The header length nudged: the JSON then ends early or runs into the data.
-                    var length = BitConverter.ToUInt64(bytes.GetRange(0, 8).ToArray(), 0);
-                    var nudged = length + (ulong)(rng.NextInt(17) - 8);
-                    var word = BitConverter.GetBytes(nudged);
-                    for (var k = 0; k < 8; k++) bytes[k] = word[k];
-                    done.Add($"header length {length} → {nudged}");
-                    break;
-                }
+                    {
+                        if (kind is not ("model" or "safetensors") || bytes.Count < 8) goto case 1;
+                        // The header length nudged: the JSON then ends early or runs into the data.
+                        var length = BitConverter.ToUInt64(bytes.GetRange(0, 8).ToArray(), 0);
+                        var nudged = length + (ulong)(rng.NextInt(17) - 8);
+                        var word = BitConverter.GetBytes(nudged);
+                        for (var k = 0; k < 8; k++) bytes[k] = word[k];
+                        done.Add($"header length {length} → {nudged}");
+                        break;
+                    }
             }
         }
         return (bytes.ToArray(), done);
