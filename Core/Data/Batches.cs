@@ -20,22 +20,31 @@ public static class Batches
     /// <summary>Number of batches of <paramref name="batchSize"/> (the last may be smaller).</summary>
     public static int Count(int samples, int batchSize) => (samples + batchSize - 1) / batchSize;
 
-    /// <summary>The batches of one epoch: a fresh permutation from <paramref name="shuffle"/>, or dataset order when null.</summary>
-    public static IEnumerable<Batch<T>> Of<T>(Dataset data, int batchSize, Rng? shuffle = null) where T : struct, IFloatingPointIeee754<T>
+    /// <summary>The batches of one epoch: a fresh permutation from <paramref name="shuffle"/>, or dataset order when null.
+    /// <paramref name="classIndices"/>: Y holds each sample's label (batch × 1) instead of its target row, for the sparse losses.</summary>
+    public static IEnumerable<Batch<T>> Of<T>(Dataset data, int batchSize, Rng? shuffle = null, bool classIndices = false) where T : struct, IFloatingPointIeee754<T>
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
         var order = shuffle?.Permutation(data.Count) ?? Enumerable.Range(0, data.Count).ToArray();
         for (var start = 0; start < order.Length; start += batchSize)
-            yield return Gather<T>(data, order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray());
+            yield return Gather<T>(data, order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray(), classIndices);
     }
 
-    /// <summary>The samples at <paramref name="indices"/> as one batch (row-major storage into column-major matrices).</summary>
-    public static Batch<T> Gather<T>(Dataset data, int[] indices) where T : struct, IFloatingPointIeee754<T>
+    /// <summary>The samples at <paramref name="indices"/> as one batch (row-major storage into column-major matrices);
+    /// with <paramref name="classIndices"/>, Y is the labels as one column.</summary>
+    public static Batch<T> Gather<T>(Dataset data, int[] indices, bool classIndices = false) where T : struct, IFloatingPointIeee754<T>
     {
+        if (classIndices && data.Labels is null)
+            throw new ArgumentException($"{data.Name} has no class labels to batch (its targets are real values).");
         var x = Kernels.Uninitialized<T>(indices.Length, data.FeatureCount);   // inside Fit: last step's buffers, all overwritten
-        var y = Kernels.Uninitialized<T>(indices.Length, data.TargetCount);
+        var y = Kernels.Uninitialized<T>(indices.Length, classIndices ? 1 : data.TargetCount);
         Fill(Kernels.Values(x), data.Features, data.FeatureCount, indices);
-        Fill(Kernels.Values(y), data.Targets, data.TargetCount, indices);
+        if (classIndices)
+        {
+            var ys = Kernels.Values(y);
+            for (var r = 0; r < indices.Length; r++) ys[r] = T.CreateTruncating(data.Labels![indices[r]]);
+        }
+        else Fill(Kernels.Values(y), data.Targets, data.TargetCount, indices);
         return new(x, y, data.Labels is null ? null : indices.Select(i => data.Labels[i]).ToArray(), indices);
     }
 

@@ -19,8 +19,9 @@ public sealed record Dataset(string Name, float[] Features, int Count, int Featu
     /// <summary>The same samples, each read as shape <paramref name="shape"/> (which must hold FeatureCount values).</summary>
     public Dataset WithSampleShape(SampleShape shape) => this with { SampleShape = shape };
 
-    /// <summary>Number of classes (classification), else 0.</summary>
-    public int Classes => Labels is null ? 0 : TargetCount == 1 ? 2 : TargetCount;   // one 0/1 column: binary
+    /// <summary>Number of classes (classification), else 0: one per one-hot column, or, with labels in one column,
+    /// 2 for binary 0/1 labels and max label + 1 beyond.</summary>
+    public int Classes => Labels is null ? 0 : TargetCount == 1 ? Math.Max(2, Labels.Length == 0 ? 0 : Labels.Max() + 1) : TargetCount;
 
     /// <summary>A classification dataset: one-hot targets built from <paramref name="labels"/> in 0..classes−1.
     /// Two classes stored as one 0/1 target column when <paramref name="binary"/> is true (for a sigmoid output).</summary>

@@ -9,6 +9,8 @@ public sealed record BinaryCrossEntropy : ILoss
 {
     public string Name => "binary_cross_entropy";
 
+    public LossInput Input => LossInput.Probabilities;
+
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);

@@ -11,6 +11,8 @@ public sealed record CategoricalCrossEntropy : ILoss
 
     public string Name => "categorical_cross_entropy";
 
+    public LossInput Input => LossInput.Probabilities;
+
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);

@@ -8,6 +8,8 @@ public sealed record SigmoidBinaryCrossEntropy : ILoss
 {
     public string Name => "sigmoid_binary_cross_entropy";
 
+    public LossInput Input => LossInput.Logits;
+
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "logits", prediction, "target", target);

@@ -10,6 +10,8 @@ public sealed record SoftmaxCrossEntropy : ILoss
 {
     public string Name => "softmax_cross_entropy";
 
+    public LossInput Input => LossInput.Logits;
+
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "logits", prediction, "target", target);

@@ -9,6 +9,10 @@ public sealed record SparseSoftmaxCrossEntropy : ILoss
 {
     public string Name => "sparse_softmax_cross_entropy";
 
+    public LossInput Input => LossInput.Logits;
+
+    public bool Sparse => true;
+
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         var (rows, columns) = (prediction.RowCount, prediction.ColumnCount);

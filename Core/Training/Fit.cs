@@ -22,8 +22,9 @@ public static class FitExtensions
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be ≥ 0.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Fit: batchSize must be positive.");
         if (train.Count == 0) throw new ArgumentException($"Fit: the training set {train.Name} is empty.");
-        CheckFits(model, train);
-        if (validation is not null) CheckFits(model, validation);
+        LossCheck.Require(model, loss);
+        CheckFits(model, train, loss);
+        if (validation is not null) CheckFits(model, validation, loss);
         model = model with { InputShape = train.SampleShape };   // the trained model knows the shape of its samples
 
         var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
@@ -43,7 +44,7 @@ public static class FitExtensions
             double lossSum = 0;
             long correct = 0, seen = 0;
             var batchIndex = 0;
-            using var epochBatches = Batches.Of<T>(train, batchSize, rng).GetEnumerator();
+            using var epochBatches = Batches.Of<T>(train, batchSize, rng, classIndices: loss.Sparse).GetEnumerator();
             while (true)
             {
                 Batch<T> batch;
@@ -104,10 +105,10 @@ public static class FitExtensions
     internal static (double Loss, double? Accuracy) Validate<T>(this Sequential<T> model, Dataset data, ILoss loss, int batchSize = 1000)
         where T : struct, IFloatingPointIeee754<T>
     {
-        CheckFits(model, data);
+        CheckFits(model, data, loss);
         double lossSum = 0;
         long correct = 0;
-        foreach (var batch in Batches.Of<T>(data, batchSize))
+        foreach (var batch in Batches.Of<T>(data, batchSize, classIndices: loss.Sparse))
         {
             var output = model.Forward(batch.X, data.SampleShape);
             lossSum += Train.Evaluate(loss, output, batch.Y).Value * batch.Size;
@@ -126,7 +127,9 @@ public static class FitExtensions
         where T : struct, IFloatingPointIeee754<T> =>
         Batches.Of<T>(data, batchSize).SelectMany(b => Metrics.PredictedClasses(Train.Activate(loss, model.Forward(b.X, data.SampleShape)))).ToArray();
 
-    static void CheckFits<T>(Sequential<T> model, Dataset data) where T : struct, IFloatingPointIeee754<T>
+    // The model's outputs against the data's targets: one column per class for a classification loss (the sparse ones
+    // take the labels, one per sample), one per target otherwise.
+    static void CheckFits<T>(Sequential<T> model, Dataset data, ILoss loss) where T : struct, IFloatingPointIeee754<T>
     {
         if (model.InputShape is { } expected && expected != data.SampleShape)
             throw new ShapeException($"The model takes samples of shape {expected}, but {data.Name} has samples of shape {data.SampleShape}.");
@@ -135,9 +138,23 @@ public static class FitExtensions
             throw new ShapeException($"The model outputs images {output}, but {data.Name} has {data.TargetCount} target columns: " +
                 "end it with Flatten() and a Dense layer (or GlobalAveragePool2D()) sized to the targets.");
         var outputs = output.Size;
+        if (data.TargetCount == 0 && data.Labels is null)
+            throw new ArgumentException($"{data.Name} has no targets (unlabelled data, to predict on): train and validate on labelled data.");
+        if (loss.Sparse)
+        {
+            if (data.Labels is null)
+                throw new ArgumentException($"{loss.Name} takes class labels, but {data.Name} has none (its targets are real values). " +
+                    "Build it with Dataset.Classification, or use a regression loss.");
+            if (outputs != data.Classes)
+                throw new ShapeException($"The model outputs {outputs} columns (one logit per class) but {data.Name} has {data.Classes} classes " +
+                    $"(labels 0..{data.Classes - 1}). Make the last Dense layer's size {data.Classes}.");
+            return;
+        }
         if (data.TargetCount != outputs)
             throw new ShapeException($"The model outputs {outputs} columns but {data.Name} has {data.TargetCount} target columns" +
-                (data.Labels is not null ? $" ({data.Classes} classes)" : "") + ". Make the last Dense layer's size match.");
+                (data.Labels is null ? "" : data.TargetCount == 1 ? $" (labels in one column, {data.Classes} classes)" : $" (one-hot rows of {data.Classes} classes)") +
+                ". Make the last Dense layer's size match" +
+                (data.Labels is not null && data.TargetCount == 1 && data.Classes > 2 ? $", and use Loss.SparseSoftmaxCrossEntropy for labels in one column." : "."));
     }
 }
 

@@ -22,6 +22,7 @@ public static class Train
         where T : struct, IFloatingPointIeee754<T>
     {
         var model = state.Model;
+        if (state.Step == 0) LossCheck.Require(model, loss);   // once, before the first update: a mismatch trains to a wrong result
         var traces = model.ForwardTrain(x, Rng.ForStep(state.Seed, state.Step));
         var output = traces[^1].Output;
         var (value, dOutput) = Evaluate(loss, output, y);
