@@ -28,7 +28,7 @@ public static class EvaluateExtensions
             throw new ShapeException($"Evaluate: images of {imageShape} are {imageShape.Pixels} pixels, but {data.Name} has {data.FeatureCount} features per row.");
 
         var (value, _) = model.Validate(data, loss, batchSize);   // the same figure as Fit's val_loss
-        var outputs = Matrix<T>.Build.Dense(data.Count, model.OutputSize(data.FeatureCount));   // labels in one column: still a column per class
+        var outputs = Matrix<T>.Build.Dense(data.Count, model.OutputShape(data.SampleShape).Size);   // labels in one column: still a column per class
         foreach (var batch in Batches.Of<T>(data, batchSize))
         {
             var predicted = loss.Activate(model.Forward(batch.X, data.SampleShape));

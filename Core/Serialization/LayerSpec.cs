@@ -58,7 +58,7 @@ public static class LayerSpec
 
     /// <summary>Reads and checks layer <paramref name="index"/> of a saved architecture without allocating anything for
     /// its parameters; every fault is a <see cref="DataFormatException"/> naming the file, the layer and the field.</summary>
-    public static LayerDescription Read(JsonNode? node, string path, int index)
+    public static SavedLayer Read(JsonNode? node, string path, int index)
     {
         var position = $"metadata \"{ModelFile.ArchitectureKey}\", layer {index}";
         if (node is not JsonObject spec)
@@ -73,18 +73,18 @@ public static class LayerSpec
         return type switch
         {
             "dense" => Dense(reader),
-            "leaky_relu" => new LayerDescription(type, []) { Alpha = reader.Finite("alpha") },
-            "dropout" => new LayerDescription(type, []) { Rate = reader.Finite("rate", "a dropout rate in [0, 1)", r => r is >= 0 and < 1) },
-            _ => new LayerDescription(type, []),
+            "leaky_relu" => new SavedLayer(type, []) { Alpha = reader.Finite("alpha") },
+            "dropout" => new SavedLayer(type, []) { Rate = reader.Finite("rate", "a dropout rate in [0, 1)", r => r is >= 0 and < 1) },
+            _ => new SavedLayer(type, []),
         };
     }
 
-    static LayerDescription Dense(FieldReader reader)
+    static SavedLayer Dense(FieldReader reader)
     {
         var (inputs, outputs) = (reader.Size("inputs"), reader.Size("outputs"));
         if ((long)inputs * outputs > int.MaxValue)
             throw reader.Fail("outputs", $"inputs × outputs of at most {int.MaxValue} (one matrix)", $"{inputs} × {outputs}");
-        return new LayerDescription("dense", [(inputs, outputs), (1, outputs)])
+        return new SavedLayer("dense", [(inputs, outputs), (1, outputs)])
         {
             WeightRegularizer = reader.Regularizer("weight_regularizer"),
             BiasRegularizer = reader.Regularizer("bias_regularizer"),
@@ -128,7 +128,7 @@ public static class LayerSpec
 
 /// <summary>One layer of a saved architecture, read and checked but not built: its type, its settings, and the shape
 /// of each parameter tensor it needs (rows × columns, in <see cref="ILayer{T}.Parameters"/> order).</summary>
-public sealed record LayerDescription(string Type, IReadOnlyList<(int Rows, int Columns)> ParameterShapes)
+public sealed record SavedLayer(string Type, IReadOnlyList<(int Rows, int Columns)> ParameterShapes)
 {
     /// <summary>The name of each parameter tensor, as the built layer's <see cref="ILayer{T}.ParameterNames"/>.</summary>
     public IReadOnlyList<string> ParameterNames => Type == "dense" ? ["weight", "bias"] : [];
@@ -157,7 +157,7 @@ public sealed record LayerDescription(string Type, IReadOnlyList<(int Rows, int 
         "log_softmax" => new LogSoftmax<T>(),
         "linear" => new Linear<T>(),
         "dropout" => new Dropout<T>(Rate),
-        _ => throw new InvalidOperationException($"LayerDescription: unknown type \"{Type}\"; LayerSpec.Read makes only known ones."),
+        _ => throw new InvalidOperationException($"SavedLayer: unknown type \"{Type}\"; LayerSpec.Read makes only known ones."),
     };
 
     public override string ToString() => Type == "dense" ? $"Dense({ParameterShapes[0].Rows} → {ParameterShapes[0].Columns})" : Type;

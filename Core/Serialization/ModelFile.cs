@@ -80,7 +80,7 @@ public static class ModelFile
     }
 
     // The architecture: {"format": "nabla-sequential", "version": 1 or 2, "layers": [...]}, each layer checked.
-    static LayerDescription[] Architecture(string json, string path)
+    static SavedLayer[] Architecture(string json, string path)
     {
         var position = $"metadata \"{ArchitectureKey}\"";
         JsonNode? root;

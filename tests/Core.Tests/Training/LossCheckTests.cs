@@ -62,7 +62,7 @@ public sealed class LossCheckTests
 
     sealed record Squash : ILayer<float>
     {
-        public Matrix<float> Forward(Matrix<float> x) => x;
+        public Matrix<float> Forward(Matrix<float> x, SampleShape input) => x;
         public Backprop<float> Backward(Trace<float> trace, Matrix<float> dy, bool needInputGradient = true) => new(NoGradient<float>.Instance, dy);
     }
 
