@@ -32,7 +32,7 @@ public static class ScriptCompiler
         "System", "System.Linq", "System.IO", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
         "MathNet.Numerics.LinearAlgebra",
         "Nabla.Compute", "Nabla.Tensors", "Nabla.Diagnostics", "Nabla.Layers", "Nabla.Losses", "Nabla.Models", "Nabla.Optimizers", "Nabla.Training", "Nabla.Data",
-        "Nabla.Evaluation", "Nabla.Serialization", "Nabla.Reporting",
+        "Nabla.Evaluation", "Nabla.Serialization", "Nabla.Serialization.Onnx", "Nabla.Reporting",
         "Nabla.Layers.Layer",
     ];
 

@@ -22,6 +22,7 @@ public static class NablaCommandLine
         ReportCommands.Report(host),
         ReportCommands.Compare(host),
         PredictCommand.Create(host),
+        ExportCommand.Create(host),
     ];
 
     /// <summary>Parses <paramref name="args"/> and runs the command they name; the exit code.</summary>

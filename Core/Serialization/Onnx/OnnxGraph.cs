@@ -10,10 +10,7 @@ namespace Nabla.Serialization.Onnx;
 /// </summary>
 sealed class OnnxGraph
 {
-    /// <summary>The operator set the export targets (ONNX 1.12's default set: every operator Nabla uses exists in it).</summary>
-    public const int Opset = 17;
-
-    /// <summary>The IR version that goes with <see cref="Opset"/>.</summary>
+    /// <summary>The IR version that goes with <see cref="OnnxExport.Opset"/>.</summary>
     const long IrVersion = 8;
 
     readonly GraphProto graph = new() { Name = "nabla" };
@@ -100,7 +97,7 @@ sealed class OnnxGraph
             ProducerVersion = typeof(OnnxGraph).Assembly.GetName().Version?.ToString(3) ?? "0",
             Graph = graph,
         };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExport.Opset });
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
