@@ -1,6 +1,6 @@
-// A 784-128-10 network learns to read handwritten digits (MNIST, shipped in data/mnist).
+// A 784-128-10 network learns to read handwritten digits (MNIST, which ships with Nabla).
 var rng = Rng.Seeded(Seed);
-var (train, test) = Mnist.Load("data/mnist");
+var (train, test) = Mnist.Load();
 
 var model = Sequential.Of(
     Dense(784, 128, Init.He, rng), Relu(),

@@ -6,7 +6,7 @@ namespace Nabla.Compute;
 /// <summary>
 /// The matrix-product backend in force: "openblas" (the system's OpenBLAS, when installed) or "managed" (Nabla's
 /// own SIMD GEMM). Chosen when Nabla loads: $NABLA_BACKEND if set, else OpenBLAS when it loads, else managed; forced
-/// with <see cref="Use"/> (the host's <c>--backend</c>) or, for one async flow, <see cref="Using"/>. Every MathNet
+/// with <see cref="Use"/> (the host's <c>--backend</c>) or, for one async flow, <see cref="Using(GemmBackend, int?)"/>. Every MathNet
 /// float/double product goes through it, so all of Core and every script use it without knowing.
 /// </summary>
 public static class Backend
@@ -25,7 +25,7 @@ public static class Backend
     /// <summary>The system's OpenBLAS, or null when it is not installed.</summary>
     public static OpenBlasBackend? OpenBlas => openBlas.Value;
 
-    /// <summary>The backend products use now (a <see cref="Using"/> scope's, else the process-wide one).</summary>
+    /// <summary>The backend products use now (a <see cref="Using(GemmBackend, int?)"/> scope's, else the process-wide one).</summary>
     public static GemmBackend Current => scope.Value.Backend ?? (chosen ??= Default());
 
     /// <summary>Threads a product may use (default: $NABLA_THREADS or the processor count; more than the processor count

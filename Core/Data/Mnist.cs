@@ -7,9 +7,11 @@ namespace Nabla.Data;
 /// </summary>
 public static class Mnist
 {
-    /// <summary>(train, test) from <paramref name="folder"/>; <paramref name="limit"/> keeps the first N training images.</summary>
-    public static (Dataset Train, Dataset Test) Load(string folder, int? limit = null)
+    /// <summary>(train, test) from <paramref name="folder"/>, by default MNIST as shipped with Nabla (<see cref="ShippedData"/>);
+    /// <paramref name="limit"/> keeps the first N training images.</summary>
+    public static (Dataset Train, Dataset Test) Load(string? folder = null, int? limit = null)
     {
+        folder ??= ShippedData.Folder("mnist");
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{folder}: no such folder. MNIST ships in data/mnist; run from the repository root or pass the path.");
         var train = LoadPair(folder, "train", limit);

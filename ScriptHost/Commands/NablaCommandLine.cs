@@ -19,6 +19,7 @@ public static class NablaCommandLine
     static Command[] Subcommands(HostContext host) =>
     [
         RunCommand.Create(host),
+        NewCommand.Create(host),
         ReportCommands.Report(host),
         ReportCommands.Compare(host),
         PredictCommand.Create(host),

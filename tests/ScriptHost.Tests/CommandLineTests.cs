@@ -36,6 +36,7 @@ public sealed class CommandLineTests(HostFolder folder) : IClassFixture<HostFold
         Assert.Contains("Usage: nabla [run] [--seed N]", root.Output);
         Assert.Matches(@"\n  --threads N +threads for matrix kernels", root.Output);
         Assert.Matches(@"\nCommands:\n  run +Run a script", root.Output);
+        Assert.Matches(@"\n  new +Write a starter script", root.Output);
         Assert.Contains("130 cancelled", root.Output);
 
         var run = await Nabla("run", "-h");
@@ -67,6 +68,24 @@ public sealed class CommandLineTests(HostFolder folder) : IClassFixture<HostFold
         Assert.StartsWith(message, run.Error);
         Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task New_writes_the_quickstart_as_a_starter_script_and_never_overwrites()
+    {
+        var path = Path.Combine(folder.Path, "new", "demo");
+        var run = await Nabla("new", path);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"wrote {path}.csx; run it with: nabla {path}.csx", run.Output);
+        var quickstart = File.ReadAllText(Path.Combine(Host.RepoRoot, "scripts", "quickstart.csx"));
+        Assert.Equal(quickstart, File.ReadAllText(path + ".csx"));
+        Assert.Contains("Mnist.Load();", quickstart);   // the shipped MNIST: runs in any folder, not only the repository
+
+        File.WriteAllText(path + ".csx", "// mine");
+        var again = await Nabla("new", path + ".csx");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Equal($"nabla: {path}.csx already exists; choose another name or delete it first.", again.Error.Trim());
+        Assert.Equal("// mine", File.ReadAllText(path + ".csx"));
     }
 
     [Fact]
