@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packaging check, run by .ci/run after the tests (about two minutes here): from this clone,
-#   1. `dotnet run -- scripts/quickstart.csx` at the repository root trains (one epoch);
+#   1. `dotnet run -- scripts/quickstart.csx` at the repository root trains (one epoch, on the Release build);
 #   2. `dotnet pack` makes the nabla tool and Nabla.Core (with symbols);
 #   3. the tool installs into an empty folder's tool path, and in another empty folder
 #      `nabla new demo && nabla demo.csx` trains on the MNIST the tool carries;
@@ -20,6 +20,9 @@ accuracy() { grep -oE 'test accuracy [0-9.]+%' "$1" | grep -oE '[0-9.]+' || true
 step "dotnet run -- scripts/quickstart.csx --epochs 1 (repository root)"
 (cd "$repo" && dotnet run -- --out "$work/quickstart-run" scripts/quickstart.csx --epochs 1) | tee "$work/quickstart.log"
 awk -v a="$(accuracy "$work/quickstart.log")" 'BEGIN { exit !(a >= 90) }' || { echo "check: the quickstart did not reach 90% test accuracy" >&2; exit 1; }
+# It ran the optimized Core: the launcher builds Release by default, Core included (not a Debug copy).
+cmp -s "$repo/bin/Release/net10.0/Nabla.Core.dll" "$repo/Core/bin/Release/net10.0/Nabla.Core.dll" \
+  || { echo "check: dotnet run at the root did not run the Release build of Core" >&2; exit 1; }
 
 step "dotnet pack (Release) into $work/packages"
 dotnet pack "$repo/Core/Core.csproj" -c Release -o "$work/packages" | grep -E 'Successfully created|error|warn' || true
