@@ -68,10 +68,10 @@ cat > console.csproj <<PROJECT
   <ItemGroup><PackageReference Include="Nabla.Core" Version="$version" /></ItemGroup>
 </Project>
 PROJECT
-cat > Program.cs <<'PROGRAM'
-using Nabla.Models; using Nabla.Tensors; using static Nabla.Layers.Layer;
-Console.WriteLine(Sequential.Of(Dense(784, 128, Rng.Seeded(0)), Relu(), Dense(128, 10, Rng.Seeded(1))).Summary(784));
-PROGRAM
+# The program README.md shows (the csharp block after "can be two lines"), so the two never drift apart.
+awk '/can be two lines/ { found = 1 } found && /^```$/ { exit } found && inside { print } found && /^```csharp$/ { inside = 1 }' \
+  "$repo/README.md" > Program.cs
+[ "$(wc -l < Program.cs)" = 2 ] || { echo "check: README.md's two-line program not found:" >&2; cat Program.cs >&2; exit 1; }
 dotnet run | tee "$work/console.log"
 grep -q '101,770' "$work/console.log" || { echo "check: the console program did not print the 101,770 parameters of a 784-128-10 MLP" >&2; exit 1; }
 
