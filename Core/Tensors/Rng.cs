@@ -22,6 +22,24 @@ public sealed class Rng
     /// derived, not drawn, so a step's randomness (dropout masks) is a pure function of its inputs.</summary>
     public static Rng ForStep(ulong seed, long step) => new(Mix(seed ^ Mix(unchecked((ulong)step + 0x9E3779B97F4A7C15UL))));
 
+    /// <summary>A generator that continues from <paramref name="state"/> (what <see cref="State"/> gave).</summary>
+    public static Rng FromState(RngState state) => new(0) { State = state };
+
+    /// <summary>The generator's whole state, xoshiro256**'s four 64-bit words: <c>var saved = rng.State; … rng.State = saved;</c>
+    /// replays the same numbers from there (PyTorch's get_rng_state / set_rng_state). What a checkpoint saves, so a resumed
+    /// run shuffles its next epoch as the uninterrupted run would have.</summary>
+    public RngState State
+    {
+        get => new(_s0, _s1, _s2, _s3);
+        set
+        {
+            // xoshiro's one forbidden state: from all zeros it yields zeros forever.
+            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0)
+                throw new ArgumentException("Rng.State: all four words are zero, which is not a state of xoshiro256** (it would give only zeros).", nameof(value));
+            (_s0, _s1, _s2, _s3) = (value.S0, value.S1, value.S2, value.S3);
+        }
+    }
+
     /// <summary>Uniform 64-bit value.</summary>
     public ulong NextUInt64()
     {
@@ -84,5 +102,24 @@ public sealed class Rng
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+}
+
+/// <summary>The four 64-bit words of an <see cref="Rng"/>'s state; as text, four 16-digit hexadecimal words joined by '-'
+/// (exact, unlike a JSON number, which many readers take as a double).</summary>
+public readonly record struct RngState(ulong S0, ulong S1, ulong S2, ulong S3)
+{
+    public override string ToString() => $"{S0:x16}-{S1:x16}-{S2:x16}-{S3:x16}";
+
+    /// <summary>The state written by <see cref="ToString"/>; null when <paramref name="text"/> is not one.</summary>
+    public static RngState? TryParse(string text)
+    {
+        var words = text.Split('-');
+        var values = new ulong[4];
+        if (words.Length != 4) return null;
+        for (var i = 0; i < 4; i++)
+            if (words[i].Length != 16 || !ulong.TryParse(words[i], System.Globalization.NumberStyles.AllowHexSpecifier,
+                    System.Globalization.CultureInfo.InvariantCulture, out values[i])) return null;
+        return new RngState(values[0], values[1], values[2], values[3]);
     }
 }

@@ -54,4 +54,28 @@ public class RngTests
         Assert.All(Init.Uniform(0.1).Draw<float>(5, 5, new Rng(3)).Enumerate(), v => Assert.InRange(v, -0.1f, 0.1f));
         Assert.Equal(Init.He.Draw<double>(3, 3, new Rng(4)), Init.He.Draw<double>(3, 3, new Rng(4)));
     }
+
+    [Fact]
+    public void A_saved_state_replays_the_same_numbers_in_the_same_generator_and_in_a_new_one()
+    {
+        var rng = new Rng(7);
+        rng.Permutation(50);                                  // somewhere in the middle of a sequence
+        var saved = rng.State;
+        var first = Enumerable.Range(0, 100).Select(_ => rng.NextUInt64()).ToArray();
+        rng.State = saved;
+        Assert.Equal(first, Enumerable.Range(0, 100).Select(_ => rng.NextUInt64()));
+        var copy = Rng.FromState(RngState.TryParse(saved.ToString())!.Value);   // through its text, as a checkpoint keeps it
+        Assert.Equal(first, Enumerable.Range(0, 100).Select(_ => copy.NextUInt64()));
+        Assert.Equal(rng.State, copy.State);
+    }
+
+    [Fact]
+    public void The_all_zero_state_and_malformed_text_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Rng(1).State = default);
+        Assert.Contains("all four words are zero", e.Message);
+        Assert.Null(RngState.TryParse("0123"));
+        Assert.Null(RngState.TryParse("000000000000000g-0000000000000001-0000000000000002-0000000000000003"));
+        Assert.Equal(new RngState(1, 2, 3, ulong.MaxValue), RngState.TryParse("0000000000000001-0000000000000002-0000000000000003-ffffffffffffffff"));
+    }
 }
