@@ -40,10 +40,13 @@ public sealed class ProgressDisplay(HostConsole console) : IFitObserver, IDispos
                                         (p.Accuracy is { } a ? $" · accuracy {Percent(a)}" : ""));
     }
 
+    public void OnResume(FitResumed resumed) => console.Line($"fit: {resumed} from its checkpoint");
+
     public bool OnEpochEnd(EpochMetrics m)
     {
-        var epochs = _fit?.Epochs ?? m.Epoch;
-        if (m.Epoch % _every == 0 || m.Epoch == epochs || m.Epoch == 1) console.Line(EpochLine(m, epochs));
+        // A Fit continued from another numbers its epochs on: "epoch 4/5" after 3.
+        var (first, last) = _fit is { } fit ? (fit.InitialEpoch + 1, fit.LastEpoch) : (m.Epoch, m.Epoch);
+        if (m.Epoch % _every == 0 || m.Epoch == last || m.Epoch == first) console.Line(EpochLine(m, last));
         return true;
     }
 

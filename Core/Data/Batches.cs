@@ -20,13 +20,17 @@ public static class Batches
     /// <summary>Number of batches of <paramref name="batchSize"/> (the last may be smaller).</summary>
     public static int Count(int samples, int batchSize) => (samples + batchSize - 1) / batchSize;
 
-    /// <summary>The batches of one epoch: a fresh permutation from <paramref name="shuffle"/>, or dataset order when null.
+    /// <summary>The batches of one epoch: a fresh permutation from <paramref name="shuffle"/>, or dataset order when null;
+    /// from batch <paramref name="firstBatch"/> (0-based) on. The permutation is drawn whole either way, so batch k is the
+    /// same batch and the generator ends where it would after the whole epoch (how Fit resumes an epoch mid-way).
     /// <paramref name="classIndices"/>: Y holds each sample's label (batch × 1) instead of its target row, for the sparse losses.</summary>
-    public static IEnumerable<Batch<T>> Of<T>(Dataset data, int batchSize, Rng? shuffle = null, bool classIndices = false) where T : struct, IFloatingPointIeee754<T>
+    public static IEnumerable<Batch<T>> Of<T>(Dataset data, int batchSize, Rng? shuffle = null, bool classIndices = false, int firstBatch = 0)
+        where T : struct, IFloatingPointIeee754<T>
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
+        if (firstBatch < 0) throw new ArgumentOutOfRangeException(nameof(firstBatch), firstBatch, "The first batch must be ≥ 0.");
         var order = shuffle?.Permutation(data.Count) ?? Enumerable.Range(0, data.Count).ToArray();
-        for (var start = 0; start < order.Length; start += batchSize)
+        for (var start = (int)Math.Min((long)firstBatch * batchSize, order.Length); start < order.Length; start += batchSize)
             yield return Gather<T>(data, order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray(), classIndices);
     }
 

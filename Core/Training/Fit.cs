@@ -13,38 +13,86 @@ public static class FitExtensions
     /// <summary>Trains for <paramref name="epochs"/> epochs of shuffled mini-batches; reports loss and accuracy per
     /// epoch (and val_loss, val_accuracy on <paramref name="validation"/>). <paramref name="rng"/> shuffles; the step
     /// randomness (dropout) is seeded from it too. Cancellation stops at the next batch and returns what was done.
-    /// <paramref name="earlyStopping"/> may stop it sooner; the result's model is then its best epoch's.</summary>
+    /// <paramref name="earlyStopping"/> may stop it sooner; the result's model is then its best epoch's. Under a checkpoint
+    /// store (<see cref="FitCheckpoints"/>: the script host's run folder) it saves its progress as it goes, and a Fit that
+    /// finds its own checkpoint from an interrupted run goes on from there, finishing exactly as it would have.</summary>
     public static FitResult<T> Fit<T>(this Sequential<T> model, Dataset train, ILoss loss, IOptimizer optimizer,
         int epochs, int batchSize, Dataset? validation, Rng rng,
         IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be ≥ 0.");
-        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Fit: batchSize must be positive.");
-        if (train.Count == 0) throw new ArgumentException($"Fit: the training set {train.Name} is empty.");
+        CheckSettings(epochs, batchSize, train);
         LossCheck.Require(model, loss);
         CheckFits(model, train, loss);
         if (validation is not null) CheckFits(model, validation, loss);
         model = model with { InputShape = train.SampleShape };   // the trained model knows the shape of its samples
-
         var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
-        var watchers = (observers ?? []).Concat(FitObservers.Ambient).ToArray();
         var state = TrainState<T>.Create(model, optimizer, rng.NextUInt64());
-        var batches = Batches.Count(train.Count, batchSize);
-        foreach (var w in watchers)
-            w.OnFitStart(new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? "",
-                model.Describe(train.SampleShape)));
+        return Run(FitProgress<T>.Start(state, 1, rng.State, stopping), train, loss, epochs, batchSize, validation, rng, observers, cancellation, earlyStopping);
+    }
 
-        var history = new List<EpochMetrics>();
+    /// <summary>Trains <paramref name="epochs"/> more epochs from where <paramref name="previous"/> ended, as a second
+    /// <c>fit</c> does in Keras: the optimizer goes on from its state (Adam's moments, the learning-rate schedule's position),
+    /// the step count and step randomness go on, and epochs are numbered on (after 3 epochs, this Fit's are 4, 5, …). Early
+    /// stopping, if given, starts afresh. With the same <paramref name="rng"/>, Fit for 3 epochs then this for 2 trains
+    /// exactly as Fit for 5 (unless early stopping restored an earlier model).</summary>
+    public static FitResult<T> Fit<T>(this FitResult<T> previous, Dataset train, ILoss loss, int epochs, int batchSize, Dataset? validation, Rng rng,
+        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        CheckSettings(epochs, batchSize, train);
+        LossCheck.Require(previous.Model, loss);
+        CheckFits(previous.Model, train, loss);
+        if (validation is not null) CheckFits(previous.Model, validation, loss);
+        var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
+        var done = previous.History.Count > 0 ? previous.History[^1].Epoch : 0;
+        return Run(FitProgress<T>.Start(previous.State, done + 1, rng.State, stopping), train, loss, epochs, batchSize, validation, rng,
+            observers, cancellation, earlyStopping);
+    }
+
+    // The loop, from a start or a checkpoint: epochs from.Epoch … (from.Epoch − 1 + epochs); the first from batch from.Batch
+    // with from's running sums, the generator at from.Shuffle.
+    static FitResult<T> Run<T>(FitProgress<T> from, Dataset train, ILoss loss, int epochs, int batchSize, Dataset? validation, Rng rng,
+        IEnumerable<IFitObserver>? observers, CancellationToken cancellation, EarlyStopping? earlyStopping)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var watchers = (observers ?? []).Concat(FitObservers.Ambient).ToArray();
+        var optimizer = from.State.Optimizer;
+        var batches = Batches.Count(train.Count, batchSize);
+        var info = new FitInfo(epochs, batches, batchSize, train.Count, validation?.Count, loss.Name, optimizer.ToString() ?? "",
+            from.State.Model.Describe(train.SampleShape))
+        { InitialEpoch = from.Epoch - 1 };
+        var lastEpoch = info.LastEpoch;
+        var (store, fit) = Checkpoints(info, from, train, earlyStopping);
+        var restored = store?.Load(fit!, from);
+        if (restored is not null)
+        {
+            from = restored;
+            rng.State = restored.Shuffle;   // where the interrupted run's generator stood as the epoch began (or at the end)
+        }
+        foreach (var w in watchers) w.OnFitStart(info);
+        if (restored is not null)
+            foreach (var w in watchers) w.OnResume(new FitResumed(fit!.Number, restored.History, restored.Epoch, restored.Batch, restored.State.Step, restored.Finished));
+        if (from.Finished)
+        {
+            foreach (var w in watchers) w.OnFitEnd(from.History);
+            return new FitResult<T>(from.State.Model, from.State, from.History, false, from.EarlyStopping);
+        }
+
+        var state = from.State;
+        var stopping = from.EarlyStopping;
+        var history = new List<EpochMetrics>(from.History);
         var pool = new StepPool<T>();   // the steps' buffers, recycled once Fit knows them dead (see StepPool)
         var cancelled = false;
-        for (var epoch = 1; epoch <= epochs && !cancelled; epoch++)
+        var everySteps = store?.EverySteps ?? 0;
+        for (var epoch = from.Epoch; epoch <= lastEpoch && !cancelled; epoch++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            double lossSum = 0;
-            long correct = 0, seen = 0;
-            var batchIndex = 0;
-            using var epochBatches = Batches.Of<T>(train, batchSize, rng, classIndices: loss.Sparse).GetEnumerator();
+            var resumed = epoch == from.Epoch;   // the first epoch may go on from a checkpoint's batch and sums
+            var (earlier, lossSum, correct, seen) = resumed ? (from.Seconds, from.LossSum, from.Correct, from.Seen) : (0.0, 0.0, 0L, 0L);
+            var batchIndex = resumed ? from.Batch : 0;
+            var shuffle = rng.State;   // before this epoch's permutation: what a checkpoint within the epoch records
+            using var epochBatches = Batches.Of<T>(train, batchSize, rng, classIndices: loss.Sparse, firstBatch: batchIndex).GetEnumerator();
             while (true)
             {
                 Batch<T> batch;
@@ -67,19 +115,27 @@ public static class FitExtensions
                 pool.Recycle(TensorsOf(state));
                 seen += batch.Size;
                 batchIndex++;
-                var progress = new BatchProgress(epoch, epochs, batchIndex, batches, lossSum / seen,
-                    batch.Labels is null ? null : (double)correct / seen, clock.Elapsed);
+                var progress = new BatchProgress(epoch, lastEpoch, batchIndex, batches, lossSum / seen,
+                    batch.Labels is null ? null : (double)correct / seen, clock.Elapsed + TimeSpan.FromSeconds(earlier));
                 foreach (var w in watchers) w.OnBatchEnd(progress);
+                // Between steps, and never at the epoch's end (saved below, once validated): mid-epoch progress.
+                if (everySteps > 0 && state.Step % everySteps == 0 && batchIndex < batches)
+                    store!.Save(fit!, new FitProgress<T>(state, epoch, batchIndex, shuffle, lossSum, correct, seen,
+                        earlier + clock.Elapsed.TotalSeconds, history.ToArray(), stopping, false));
             }
+            // Cancelled: saved where it stands, so a resumed run goes on with the next batch.
+            if (cancelled)
+                store?.Save(fit!, new FitProgress<T>(state, epoch, batchIndex, shuffle, lossSum, correct, seen,
+                    earlier + clock.Elapsed.TotalSeconds, history.ToArray(), stopping, false));
             if (cancelled && seen == 0) break;
             double? valLoss = null, valAccuracy = null;
             if (validation is not null && !cancelled)
                 (valLoss, valAccuracy) = state.Model.Validate(validation, loss);
             var metrics = new EpochMetrics(epoch, lossSum / seen, train.Labels is null ? null : (double)correct / seen,
-                valLoss, valAccuracy, clock.Elapsed.TotalSeconds, optimizer.LearningRateInForce(state.OptimizerState));
+                valLoss, valAccuracy, earlier + clock.Elapsed.TotalSeconds, optimizer.LearningRateInForce(state.OptimizerState));
             history.Add(metrics);
             // Observers and early stopping may keep this epoch's model: its tensors are theirs, never recycled.
-            foreach (var tensor in state.Model.Parameters.Tensors) pool.Escape(tensor);
+            foreach (var tensor in state.Model.Parameters.Tensors.Concat(state.Model.State.Tensors)) pool.Escape(tensor);
             var goOn = true;
             foreach (var w in watchers) goOn &= w.OnEpochEnd(metrics, state.Model);
             if (earlyStopping is not null && !cancelled)
@@ -88,10 +144,33 @@ public static class FitExtensions
                 goOn &= stopping.StoppedEpoch is null;
             }
             if (!goOn) break;
+            // After the observers (metrics.jsonl, a best-model file): a kill before this save redoes the epoch's end.
+            if (epoch < lastEpoch && !cancelled)
+                store?.Save(fit!, FitProgress<T>.Start(state, epoch + 1, rng.State, stopping) with { History = history.ToArray() });
         }
         if (earlyStopping is { RestoreBestWeights: true } && stopping?.BestModel is { } best) state = state with { Model = best };
+        if (!cancelled && store is not null)
+        {
+            var next = (history.Count > 0 ? history[^1].Epoch : from.Epoch - 1) + 1;
+            store.Save(fit!, FitProgress<T>.Start(state, next, rng.State, stopping) with { History = history.ToArray(), Finished = true });
+        }
         foreach (var w in watchers) w.OnFitEnd(history);
         return new FitResult<T>(state.Model, state, history, cancelled, stopping);
+    }
+
+    // The checkpoint store in force and this Fit's identity (its number, settings and starting fingerprint), or nulls.
+    static (ICheckpointStore? Store, FitIdentity? Fit) Checkpoints<T>(FitInfo info, FitProgress<T> start, Dataset train, EarlyStopping? earlyStopping)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (FitCheckpoints.Next() is not { } next) return (null, null);
+        return (next.Store, new FitIdentity(next.Number, info, earlyStopping?.ToString(), FitIdentity.FingerprintOf(start, train)));
+    }
+
+    static void CheckSettings(int epochs, int batchSize, Dataset train)
+    {
+        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be ≥ 0.");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Fit: batchSize must be positive.");
+        if (train.Count == 0) throw new ArgumentException($"Fit: the training set {train.Name} is empty.");
     }
 
     /// <summary>Every tensor of a training state that outlives a step: the model's parameters and state (batch norm's running

@@ -9,6 +9,11 @@ public interface IFitObserver
     /// <summary>Before the first epoch.</summary>
     void OnFitStart(FitInfo info) { }
 
+    /// <summary>Right after <see cref="OnFitStart"/> when the Fit goes on from a checkpoint of an interrupted run instead of
+    /// starting afresh: the epochs it had done (what <see cref="OnEpochEnd(EpochMetrics)"/> was told then) and where it
+    /// resumes. The epochs of <see cref="FitResumed.History"/> are not reported again.</summary>
+    void OnResume(FitResumed resumed) { }
+
     /// <summary>After each training batch: running mean loss and accuracy of the epoch so far.</summary>
     void OnBatchEnd(BatchProgress progress) { }
 
@@ -24,9 +29,27 @@ public interface IFitObserver
     void OnFitEnd(IReadOnlyList<EpochMetrics> history) { }
 }
 
-/// <summary>The shape of a Fit run, for progress displays and run records: its settings and the model's summary.</summary>
+/// <summary>The shape of a Fit run, for progress displays and run records: its settings and the model's summary.
+/// <see cref="InitialEpoch"/> is the number of epochs done before (a Fit continued from a <see cref="FitResult{T}"/>, as
+/// Keras's initial_epoch): this Fit's epochs are numbered InitialEpoch + 1 … InitialEpoch + Epochs.</summary>
 public sealed record FitInfo(int Epochs, int BatchesPerEpoch, int BatchSize, int TrainSamples, int? ValidationSamples, string Loss, string Optimizer,
-    Models.ModelSummary? Model = null);
+    Models.ModelSummary? Model = null)
+{
+    /// <summary>Epochs done before this Fit (0 for a first Fit).</summary>
+    public int InitialEpoch { get; init; }
+
+    /// <summary>The number of this Fit's last epoch: InitialEpoch + Epochs.</summary>
+    public int LastEpoch => InitialEpoch + Epochs;
+}
+
+/// <summary>A Fit resumed from its checkpoint: the epochs it had done, the epoch it goes on with and how many of that epoch's
+/// batches were done, the step count, and whether it had finished (then it returns its result without training).</summary>
+public sealed record FitResumed(int Fit, IReadOnlyList<EpochMetrics> History, int Epoch, int Batch, long Step, bool Finished)
+{
+    public override string ToString() => Finished
+        ? $"fit {Fit} had finished (step {Step}, {History.Count} epochs): its result is restored"
+        : $"fit {Fit} resumes at epoch {Epoch}, batch {Batch} (step {Step})";
+}
 
 /// <summary>Progress within an epoch.</summary>
 public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double? Accuracy, TimeSpan Elapsed);
