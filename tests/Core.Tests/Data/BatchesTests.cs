@@ -71,4 +71,13 @@ public class BatchesTests
         Assert.Equal(0f, scaled.Features.Min());
         Assert.Equal(1f, scaled.Features.Max());
     }
+
+    [Fact]
+    public void Scaling_to_the_unit_interval_is_linear()
+    {
+        var data = Dataset.Regression("r", [2f, 4f, 10f, 7f], 2, [0f, 0f], 1);
+        Assert.Equal([0f, 0.25f, 1f, 0.625f], data.ScaledTo01().Features);
+        Assert.Equal([1f, 2f, 5f, 3.5f], data.Scaled(0.5f).Features);
+        Assert.Equal([0f, 0f], Dataset.Regression("c", [3f, 3f], 1, [0f, 0f], 1).ScaledTo01().Features);   // constant: 0
+    }
 }

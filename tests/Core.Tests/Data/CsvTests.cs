@@ -130,4 +130,17 @@ public sealed class CsvTests : IDisposable
         var e = Assert.Throws<DataFormatException>(() => Csv.Read(Write("")));
         Assert.Contains("empty file", e.Message);
     }
+
+    [Fact]
+    public void One_non_numeric_cell_makes_the_first_line_a_header()
+    {
+        // Headers such as "label,0,1,2" (numbered pixel columns) are headers too: one name is enough.
+        var table = Csv.Read(Write("label,0,1\n3,4,5\n"));
+        Assert.Equal(["label", "0", "1"], table.Header!);
+        Assert.Equal((1, 3), (table.Rows, table.Columns));
+        Assert.Equal([3f, 4f, 5f], table.Values);
+        var numeric = Csv.Read(Write("1,2\n3,4\n"));
+        Assert.Null(numeric.Header);
+        Assert.Equal(2, numeric.Rows);
+    }
 }
