@@ -1,0 +1,38 @@
+namespace Nabla.Tests.Training;
+
+/// <summary>Predicted classes and accuracy against hand-computed examples (the confusion matrix and the per-class
+/// figures are tested in Evaluation/).</summary>
+public class MetricsTests
+{
+    [Fact]
+    public void Predicted_classes_are_the_row_argmax_or_a_half_threshold_for_one_column()
+    {
+        var probabilities = Kernels.FromRowMajor<double>(3, 3, [0.1, 0.7, 0.2, 0.5, 0.2, 0.3, 0.1, 0.3, 0.6]);
+        Assert.Equal([1, 0, 2], Metrics.PredictedClasses(probabilities));
+        Assert.Equal([0, 1, 1, 0], Metrics.PredictedClasses(Kernels.FromRowMajor<double>(4, 1, [0.49, 0.5, 0.9, 0.1])));
+    }
+
+    [Fact]
+    public void Accuracy_is_the_fraction_of_rows_whose_class_is_the_label()
+    {
+        var probabilities = Kernels.FromRowMajor<float>(4, 2, [0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7]);   // classes 0, 1, 0, 1
+        Assert.Equal(3, Metrics.CorrectCount(probabilities, [0, 1, 1, 1]));
+        Assert.Equal(0.75, Metrics.Accuracy(probabilities, [0, 1, 1, 1]));
+        Assert.Equal(0.25, Metrics.Accuracy(probabilities, [1, 1, 1, 0]));
+    }
+
+    [Fact]
+    public void The_binary_loss_from_logits_predicts_through_the_sigmoid()
+    {
+        // Logits −0.2, 0.3, −3, 2: probabilities 0.45, 0.57, 0.05, 0.88, so classes 0, 1, 0, 1. Read as probabilities,
+        // the logits themselves would give 0, 0, 0, 1.
+        var logits = Kernels.FromRowMajor<double>(4, 1, [-0.2, 0.3, -3, 2]);
+        var p = Loss.SigmoidBinaryCrossEntropy.Activate(logits);
+        for (var i = 0; i < 4; i++) TestSupport.AssertClose(1 / (1 + Math.Exp(-logits[i, 0])), p[i, 0], 1e-15, $"σ(z[{i}])");
+        Assert.Equal([0, 1, 0, 1], Metrics.PredictedClasses(p));
+        var model = Sequential.Of<double>(new Linear<double>());
+        var data = Dataset.Classification("logits", [-0.2f, 0.3f, -3f, 2f], 1, [0, 1, 1, 1], 2, binary: true);
+        Assert.Equal([0, 1, 0, 1], model.PredictClasses(data, Loss.SigmoidBinaryCrossEntropy));
+        Assert.Equal(0.75, model.Evaluate(data, Loss.SigmoidBinaryCrossEntropy).Accuracy);
+    }
+}
