@@ -35,6 +35,18 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     }
 
     [Fact]
+    public async Task Inner_exceptions_are_printed_as_caused_by_lines_innermost_last()
+    {
+        var script = folder.Write("inner.csx", "Log(\"start\");\n" +
+            "throw new InvalidOperationException(\"outer\", new FormatException(\"middle\", new IOException(\"root cause\")));\n");
+        var run = await Run(script);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"{script}:2: error: InvalidOperationException: outer", lines[0]);
+        Assert.Equal(["  caused by FormatException: middle", "  caused by IOException: root cause"], lines[^2..]);
+    }
+
+    [Fact]
     public async Task An_exception_from_Nabla_names_the_script_line_that_called_it()
     {
         var script = folder.Write("shape-error.csx", """
@@ -92,13 +104,15 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
     {
         var helper = folder.Write("recache/helper.csx", "const string Word = \"first\";\n");
         var script = folder.Write("recache/main.csx", "#load \"helper.csx\"\nLog(Word);\n");
-        Assert.Equal("first", (await Run(script)).Output.Trim());
+        var first = await Run(script);
+        Assert.True(first.ExitCode == 0 && first.Output.Trim() == "first", first.ToString());
         var outDir = folder.NewRunFolder();
         var cached = await Host.InProcess(folder.Cache, ["--out", outDir, script]);
-        Assert.Equal("first", cached.Output.Trim());
+        Assert.True(cached.ExitCode == 0 && cached.Output.Trim() == "first", cached.ToString());
         Assert.True(ReadJson(Path.Combine(outDir, "run.json")).GetProperty("compile").GetProperty("cached").GetBoolean());
         File.WriteAllText(helper, "const string Word = \"second\";\n");
-        Assert.Equal("second", (await Run(script)).Output.Trim());
+        var second = await Run(script);
+        Assert.True(second.ExitCode == 0 && second.Output.Trim() == "second", second.ToString());
     }
 
     [Fact]
@@ -184,6 +198,7 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
         var script = folder.Write("globals.csx", "Log($\"{Seed} {Arg(\"name\", \"x\")} {Arg(\"rate\", 0.5)} {Directory.Exists(OutDir)}\");\n");
         var outDir = folder.NewRunFolder();
         var run = await Host.InProcess(folder.Cache, ["--seed", "42", "--out", outDir, script, "--name=abc"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("42 abc 0.5 True", run.Output.Trim());
         var manifest = ReadJson(Path.Combine(outDir, "run.json"));
         Assert.Equal(42, manifest.GetProperty("seed").GetInt64());

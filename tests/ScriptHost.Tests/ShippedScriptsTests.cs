@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+
+namespace Nabla.ScriptHost.Tests;
+
+/// <summary>Every shipped script runs to its end as a user runs it (the built program, from the repository root), on
+/// tiny settings so the whole set stays within seconds, and prints its result line. The quickstart is run by
+/// ProcessTests, which also checks it against the README.</summary>
+public sealed class ShippedScriptsTests(HostFolder folder) : IClassFixture<HostFolder>
+{
+    /// <summary>Per script: the arguments that make it small, and a pattern its output must match. A new script
+    /// fails <see cref="Every_shipped_script_is_run"/> until it has an entry here.</summary>
+    static readonly Dictionary<string, (string[] Args, string Expected)> Tiny = new()
+    {
+        ["binary.csx"] = (["--limit", "600", "--epochs", "1"], @"test accuracy \d+\.\d\d% \(\d+ of 2115 test images wrong\)"),
+        ["custom-layer.csx"] = (["--limit", "300", "--epochs", "1"], @"Swish gradient check: .*\n(.*\n)*MLP with Swish: test accuracy \d+\.\d\d %"),
+        ["lr-sweep.csx"] = (["--limit", "200", "--epochs", "1"], @"best learning rate [\d.]+ \(val_accuracy \d+\.\d\d %\)"),
+        ["mnist-mlp.csx"] = (["--limit", "300", "--epochs", "1"], @"test accuracy \d+\.\d\d%, test loss \d+\.\d{4}"),
+        ["optimizers.csx"] = (["--limit", "200", "--epochs", "1"], @"optimizer\s+val_accuracy(.*\n){9}"),
+        ["regression.csx"] = (["--epochs", "2"], @"test mse \d+\.\d{4}; accuracy within ±0\.1: \d+\.\d%"),
+        ["train-save-predict.csx"] = (["--limit", "300", "--epochs", "1"], @"the loaded model scores \d+\.\d\d % on 10000 test images(.*\n)+.*recall"),
+        ["xor.csx"] = (["--steps", "50"], @"step 50: loss \d\.\d{4}\n(.*\n){4}accuracy \d+%"),
+    };
+
+    public static TheoryData<string> Scripts() => [.. Tiny.Keys];
+
+    [Fact]
+    public void Every_shipped_script_is_run()
+    {
+        var shipped = Directory.GetFiles(Path.Combine(Host.RepoRoot, "scripts"), "*.csx").Select(Path.GetFileName).OfType<string>();
+        Assert.Equal(shipped.Where(s => s != "quickstart.csx").Order(), Tiny.Keys.Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public async Task The_script_runs_to_its_result(string name)
+    {
+        var (args, expected) = Tiny[name];
+        var run = await Host.OutOfProcess(Host.RepoRoot, folder.Cache, 240, ["--out", folder.NewRunFolder(), $"scripts/{name}", .. args]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(Regex.IsMatch(run.Output.ReplaceLineEndings("\n"), expected), $"output does not match {expected}\n{run}");
+    }
+}
