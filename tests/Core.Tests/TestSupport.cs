@@ -24,6 +24,28 @@ static class TestSupport
     public static Config Properties(int maxTest = 100) =>
         Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithReplay(new Replay(new Rnd(42UL, 7UL), null));
 
+    /// <summary>The trait of tests that pin the element-wise kernels and the products to their definitions: .ci/run runs
+    /// them a second time with hardware intrinsics off (DOTNET_EnableHWIntrinsic=0), so the scalar paths every
+    /// non-SIMD CPU and every tensor tail takes are checked against PyTorch too.</summary>
+    public const string KernelCategory = "Kernels";
+
+    /// <summary>The matrix-product backends a test that multiplies runs on, by name (theory data).</summary>
+    public static TheoryData<string> BackendNames() => ["managed", "openblas"];
+
+    /// <summary>Runs this flow's products on backend <paramref name="name"/> until disposed. When OpenBLAS is not
+    /// installed this returns null and the caller checks nothing, unless NABLA_REQUIRE_OPENBLAS=1 (.ci/run installs
+    /// OpenBLAS and sets it), which makes a missing library a failure rather than a silent pass.</summary>
+    public static IDisposable? OnBackend(string name)
+    {
+        if (name == "openblas" && Backend.OpenBlas is null)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("NABLA_REQUIRE_OPENBLAS") == "1",
+                "NABLA_REQUIRE_OPENBLAS=1 but OpenBLAS did not load (Debian: apt-get install libopenblas0-pthread).");
+            return null;
+        }
+        return Backend.Using(Backend.Get(name));
+    }
+
     /// <summary>rows × columns with entries uniform in [low, high), drawn from <paramref name="rng"/>.</summary>
     public static Matrix<double> Random(Rng rng, int rows, int columns, double low = -3, double high = 3) =>
         Matrix<double>.Build.Dense(rows, columns, (_, _) => rng.Uniform(low, high));

@@ -1,15 +1,27 @@
 namespace Nabla.Tests.Golden;
 
-/// <summary>Each case of layers.json: forward and backward against PyTorch in float64, 1e-9 relative.</summary>
+/// <summary>Each case of layers.json: forward and backward against PyTorch in float64, 1e-9 relative; the dense cases
+/// on each matrix-product backend.</summary>
+[Trait("Category", TestSupport.KernelCategory)]
 public class GoldenLayerTests
 {
     const double Tolerance = 1e-9;
 
-    public static TheoryData<int, string> Cases() => Golden.Indices("layers.json");
+    public static TheoryData<int, string, string> Cases()
+    {
+        var data = new TheoryData<int, string, string>();
+        foreach (var (index, op) in Golden.Indices("layers.json").Select(row => ((int)row[0], (string)row[1])))
+            foreach (var backend in op == "dense" ? ["managed", "openblas"] : new[] { "default" })
+                data.Add(index, op, backend);
+        return data;
+    }
 
     [Theory, MemberData(nameof(Cases))]
-    public void Matches_pytorch(int index, string op)
+    public void Matches_pytorch(int index, string op, string backend)
     {
+        using var products = backend == "default" ? null : TestSupport.OnBackend(backend);
+        if (backend == "openblas" && products is null) return;   // not installed here (OnBackend explains)
+        if (products is not null) Assert.Equal(backend, Backend.Current.Name);
         var c = Golden.Cases("layers.json")[index];
         ILayer<double> layer = op switch
         {

@@ -1,6 +1,7 @@
 namespace Nabla.Tests.Golden;
 
 /// <summary>Each loss case of losses.json: value and gradient against PyTorch in float64, 1e-9 relative.</summary>
+[Trait("Category", TestSupport.KernelCategory)]
 public class GoldenLossTests
 {
     const double Tolerance = 1e-9;

@@ -3,6 +3,7 @@ using FsCheck.Xunit;
 namespace Nabla.Tests.Losses;
 
 /// <summary>Every loss's gradient against central differences, and its purity, over random shapes and values.</summary>
+[Trait("Category", TestSupport.KernelCategory)]
 public class LossPropertyTests
 {
     /// <summary>(loss, prediction, target) for a case. Probabilities stay inside (0.05, 0.95) and logits within ±5, away

@@ -5,6 +5,7 @@ namespace Nabla.Tests.Optimizers;
 using GoldenFile = Nabla.Tests.Golden.Golden;
 
 /// <summary>Each case of optimizers.json: parameters after three steps from PyTorch's gradients, float64, 1e-9 relative.</summary>
+[Trait("Category", TestSupport.KernelCategory)]
 public class GoldenOptimizerTests
 {
     const double Tolerance = 1e-9;

@@ -5,6 +5,7 @@ namespace Nabla.Tests.Optimizers;
 /// <summary>Properties every optimizer and transform must have, over random shapes and values: FsCheck properties that
 /// shrink a failure to the smallest shape and simplest configuration and print the seed to replay it.</summary>
 [OptimizerProperties]
+[Trait("Category", TestSupport.KernelCategory)]
 public class OptimizerPropertyTests
 {
     static double[][] Snapshot(Parameters<double> p) => p.Tensors.Select(TestSupport.Snapshot).ToArray();

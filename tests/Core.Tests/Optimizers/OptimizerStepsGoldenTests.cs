@@ -9,6 +9,7 @@ namespace Nabla.Tests.Optimizers;
 /// the public behaviour only (construct, Init, Update or Apply, compare parameters): it is the specification any
 /// reimplementation of the optimizers must keep passing.
 /// </summary>
+[Trait("Category", TestSupport.KernelCategory)]
 public class OptimizerStepsGoldenTests
 {
     const string File = "optimizer_steps.json";
