@@ -7,18 +7,18 @@ namespace Nabla.ScriptHost.Tests;
 /// ProcessTests, which also checks it against the README.</summary>
 public sealed class ShippedScriptsTests(HostFolder folder) : IClassFixture<HostFolder>
 {
-    /// <summary>Per script: the arguments that make it small, and a pattern its output must match. A new script
-    /// fails <see cref="Every_shipped_script_is_run"/> until it has an entry here.</summary>
+    /// <summary>Per script: the arguments that make it small, and a pattern for its result line (loose, so the scripts'
+    /// wording can grow). A new script fails <see cref="Every_shipped_script_is_run"/> until it has an entry here.</summary>
     static readonly Dictionary<string, (string[] Args, string Expected)> Tiny = new()
     {
-        ["binary.csx"] = (["--limit", "600", "--epochs", "1"], @"test accuracy \d+\.\d\d% \(\d+ of 2115 test images wrong\)"),
-        ["custom-layer.csx"] = (["--limit", "300", "--epochs", "1"], @"Swish gradient check: .*\n(.*\n)*MLP with Swish: test accuracy \d+\.\d\d %"),
-        ["lr-sweep.csx"] = (["--limit", "200", "--epochs", "1"], @"best learning rate [\d.]+ \(val_accuracy \d+\.\d\d %\)"),
-        ["mnist-mlp.csx"] = (["--limit", "300", "--epochs", "1"], @"test accuracy \d+\.\d\d%, test loss \d+\.\d{4}"),
-        ["optimizers.csx"] = (["--limit", "200", "--epochs", "1"], @"optimizer\s+val_accuracy(.*\n){9}"),
-        ["regression.csx"] = (["--epochs", "2"], @"test mse \d+\.\d{4}; accuracy within ±0\.1: \d+\.\d%"),
-        ["train-save-predict.csx"] = (["--limit", "300", "--epochs", "1"], @"the loaded model scores \d+\.\d\d % on 10000 test images(.*\n)+.*recall"),
-        ["xor.csx"] = (["--steps", "50"], @"step 50: loss \d\.\d{4}\n(.*\n){4}accuracy \d+%"),
+        ["binary.csx"] = (["--limit", "600", "--epochs", "1"], @"test accuracy \d+\.\d\d%"),
+        ["custom-layer.csx"] = (["--limit", "300", "--epochs", "1"], @"Swish gradient check: (.*\n)+.*test accuracy \d+\.\d\d ?%"),
+        ["lr-sweep.csx"] = (["--limit", "200", "--epochs", "1"], @"best learning rate [\d.]+"),
+        ["mnist-mlp.csx"] = (["--limit", "300", "--epochs", "1"], @"test accuracy \d+\.\d\d%"),
+        ["optimizers.csx"] = (["--limit", "200", "--epochs", "1"], @"optimizer\s+val_accuracy(.*\n)*.*clip_adam_cosine"),
+        ["regression.csx"] = (["--epochs", "2"], @"test mse \d+\.\d{4}"),
+        ["train-save-predict.csx"] = (["--limit", "300", "--epochs", "1"], @"the loaded model scores \d+\.\d\d ?%"),
+        ["xor.csx"] = (["--steps", "50"], @"step 50: loss \d\.\d{4}(.*\n)+accuracy \d+%"),
     };
 
     public static TheoryData<string> Scripts() => [.. Tiny.Keys];
