@@ -9,21 +9,26 @@ public class LearningTests
         return (train, test.Take(1000));
     });
 
+    // SGD from 0.1 decayed to 0 by a cosine over the run: with a constant 0.1 the last epoch's accuracy swings by
+    // up to 6 points from one epoch to the next (seeds 1-10 ended at 85.5-92.2%), so no bar both passes every seed
+    // and means something. Decayed, seeds 1-10 end at 91.1, 90.2, 90.9, 90.9, 90.8, 91.0, 91.5, 90.5, 90.9, 90.9%.
     static FitResult<float> TrainMlp(long seed, int epochs, int images)
     {
         var rng = Rng.Seeded(seed);
         var model = Sequential.Of(
             Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
             Layer.Dense(128, 10, Init.Xavier, rng));
-        return model.Fit(Subset.Value.Train.Take(images), Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1),
+        var steps = epochs * ((images + 31) / 32);
+        return model.Fit(Subset.Value.Train.Take(images), Loss.SoftmaxCrossEntropy, new Sgd(new CosineDecay(0.1, DecaySteps: steps)),
             epochs, batchSize: 32, validation: Subset.Value.Test, rng);
     }
 
     [Fact]
-    public void Mlp_reaches_90_percent_on_unseen_mnist_digits()
+    public void Mlp_reaches_88_percent_on_unseen_mnist_digits()
     {
+        // 88%: 2.2 points below the worst of ten seeds (90.2%), more than their whole spread (1.3 points) again.
         var result = TrainMlp(seed: 1, epochs: 10, images: 5000);
-        Assert.True(result.Last.ValAccuracy >= 0.90, $"test accuracy {result.Last.ValAccuracy:P2} < 90%");
+        Assert.True(result.Last.ValAccuracy >= 0.88, $"test accuracy {result.Last.ValAccuracy:P2} < 88%");
         Assert.True(result.History[0].Loss > result.Last.Loss, "the training loss did not fall");
     }
 
