@@ -13,6 +13,7 @@ public sealed class ShippedScriptsTests(HostFolder folder) : IClassFixture<HostF
     {
         ["binary.csx"] = (["--limit", "600", "--epochs", "1"], @"test accuracy \d+\.\d\d%"),
         ["custom-layer.csx"] = (["--limit", "300", "--epochs", "1"], @"Swish gradient check: (.*\n)+.*test accuracy \d+\.\d\d ?%"),
+        ["data-api.csx"] = ([], @"accuracy \d+\.\d%, top-3 \d+\.\d%"),
         ["lr-sweep.csx"] = (["--limit", "200", "--epochs", "1"], @"best learning rate [\d.]+"),
         ["mnist-mlp.csx"] = (["--limit", "300", "--epochs", "1"], @"test accuracy \d+\.\d\d%"),
         ["optimizers.csx"] = (["--limit", "200", "--epochs", "1"], @"optimizer\s+val_accuracy(.*\n)*.*clip_adam_cosine"),
