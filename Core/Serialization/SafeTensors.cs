@@ -32,6 +32,15 @@ public static class SafeTensors
     public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, double[] Values)> tensors,
         IReadOnlyDictionary<string, string> metadata, bool doublePrecision)
     {
+        using var file = File.Create(path);
+        Write(file, tensors, metadata, doublePrecision);
+    }
+
+    /// <summary><see cref="Write(string, IReadOnlyList{ValueTuple{string, int[], double[]}}, IReadOnlyDictionary{string, string}, bool)"/>
+    /// into <paramref name="stream"/>, left open (a checkpoint flushes it to disk before renaming it into place).</summary>
+    public static void Write(Stream stream, IReadOnlyList<(string Name, int[] Shape, double[] Values)> tensors,
+        IReadOnlyDictionary<string, string> metadata, bool doublePrecision)
+    {
         var header = new JsonObject { ["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
         var size = doublePrecision ? 8 : 4;
         long offset = 0;
@@ -47,7 +56,7 @@ public static class SafeTensors
         }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (json.Length + 7) / 8 * 8;   // the format pads the header with spaces to 8-byte alignment
-        using var file = new BufferedStream(File.Create(path));
+        var file = new BufferedStream(stream, 1 << 16);   // flushed, not disposed: disposing would close stream
         Span<byte> word = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(word, (ulong)padded);
         file.Write(word);
@@ -60,6 +69,7 @@ public static class SafeTensors
                 else BinaryPrimitives.WriteSingleLittleEndian(word, (float)v);
                 file.Write(word[..size]);
             }
+        file.Flush();
     }
 
     /// <summary>Reads every tensor and the metadata. Any defect raises a <see cref="DataFormatException"/> with the byte
