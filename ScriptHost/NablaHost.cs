@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Nabla.Data;
 using Nabla.Compute;
 using Nabla.ScriptHost.Commands;
+using Nabla.Serialization;
 using Nabla.Tensors;
 using Nabla.Training;
 
@@ -33,8 +34,11 @@ public static class NablaHost
     {
         var (args, console, cacheDirectory) = (host.CommandLine, host.Console, host.CacheDirectory);
         ScriptArguments scriptArgs;
+        var resume = options.Resume;
         try
         {
+            // nabla --resume RUN_DIR: the run run.json records, into the same folder, with its original command line.
+            if (resume is not null) (options, args) = RunFolder.ResumeOptions(resume);
             if (options.Script is null) throw new UsageException($"no script given. Usage: {RunCommand.Usage} (nabla --help: more)");
             if (!File.Exists(options.Script))
                 throw new UsageException(Directory.Exists(options.Script)
@@ -99,8 +103,9 @@ public static class NablaHost
         RunFolder run;
         try
         {
-            run = RunFolder.Create(options.Out, new RunFolder.RunInfo(script, compiled.Sources, args, options.Seed, scriptArgs,
-                options.Threads, cached, compileSeconds));
+            var info = new RunFolder.RunInfo(script, compiled.Sources, args, options.Seed, scriptArgs, options.Threads, cached, compileSeconds);
+            run = resume is null ? RunFolder.Create(options.Out, info) : RunFolder.Resume(resume, info);
+            run.CheckpointSteps = options.CheckpointSteps;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -118,6 +123,13 @@ public static class NablaHost
             using var display = new ProgressDisplay(runConsole);
             using var stopOnCancel = cancellation.Register(() =>
                 runConsole.Line("nabla: cancelling: training stops at the next batch (press Ctrl+C again to stop at once)"));
+            // Every Fit of the script checkpoints into the run folder, and a resumed one goes on from its checkpoint there.
+            var checkpoints = new CheckpointFolder(run.Path, options.CheckpointSteps);
+            checkpoints.Saved += run.CheckpointSaved;
+            if (resume is not null)
+                runConsole.Line($"nabla: resuming {HostPaths.Display(run.Path)}: {HostPaths.Display(script)} {string.Join(' ', options.ScriptArgs)}".TrimEnd() +
+                    (checkpoints.RemovedTemporaryFiles > 0 ? $" (removed {checkpoints.RemovedTemporaryFiles} partial checkpoint a kill left)" : ""));
+            using var checkpointScope = FitCheckpoints.Use(checkpoints);
             (status, code, error) = await RunScriptAsync(compiled, globals, [run, display, new CancelAtNextBatch(cancellation)], run, runConsole, cancellation);
             display.Dispose();
             if (status == "completed" && compiled.DynamicArguments

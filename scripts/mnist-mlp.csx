@@ -1,5 +1,5 @@
 // MNIST with a 784-128-10 MLP: ReLU, softmax cross-entropy, SGD with inverse-time learning-rate decay.
-// Run: dotnet run --project ScriptHost -c Release -- scripts/mnist-mlp.csx --epochs 5
+// Run: dotnet run --project ScriptHost -c Release -- scripts/mnist-mlp.csx --epochs 5 (killed or stopped: nabla --resume RUN_DIR)
 // Arguments: --epochs, --batch, --lr (the initial rate), --decay (lr_t = lr / (1 + decay·t), t = steps), --limit N
 // (train on the first N images), --data (an MNIST-format folder: data/mnist, data/fashion-mnist).
 // Defaults measured on the shipped MNIST (test accuracy after 5 epochs, seeds 0, 1, 2): batch 32, lr 0.2, decay 1e-4
@@ -18,3 +18,4 @@ var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(new InverseTimeD
                        cancellation: CancellationToken);
 var (testLoss, testAccuracy) = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);   // also after a Ctrl+C; drawn in report.html
 Log($"test accuracy {100 * testAccuracy:F2}%, test loss {testLoss:F4}");
+result.Model.Save(Path.Combine(OutDir, "model.safetensors"));   // nabla predict runs/mnist-mlp/<time>/model.safetensors digit.png

@@ -225,7 +225,27 @@ public static class RunReport
         s.Append(Html.Table(["file", "SHA-256"], run.Fields("sources").Select(f => (IReadOnlyList<string>)[f.Name, f.Value])));
         var data = run.Fields("datasets");
         if (data.Count > 0) s.Append("<h3>Data files</h3>").Append(Html.Table(["file", "SHA-256"], data.Select(f => (IReadOnlyList<string>)[f.Name, f.Value])));
+        Checkpoints(s, run);
         s.Append("</div></div>");
+    }
+
+    // Each Fit's last complete checkpoint, and each time the run was resumed (after what, and where each Fit went on from).
+    static void Checkpoints(StringBuilder s, RunRecord run)
+    {
+        var fields = run.Fields("checkpoints");
+        var files = fields.Where(f => f.Name != "every_steps").ToArray();
+        if (files.Length > 0)
+        {
+            var every = fields.FirstOrDefault(f => f.Name == "every_steps").Value is { Length: > 0 } n && n != "0" ? $"each epoch's end and every {n} steps" : "each epoch's end";
+            s.Append($"<h3>Checkpoints</h3><p class=\"sub\">Saved at {every}; <code>nabla --resume {Html.Escape(run.Folder)}</code> goes on from them.</p>");
+            s.Append(Html.Table(["file", "last saved"], files.Select(f => (IReadOnlyList<string>)[f.Name, f.Value])));
+        }
+        if (run.Manifest.ValueKind != JsonValueKind.Object || !run.Manifest.TryGetProperty("resumes", out var resumes) || resumes.ValueKind != JsonValueKind.Array) return;
+        s.Append("<h3>Resumed</h3>");
+        s.Append(Html.Table(["time", "after", "went on"], resumes.EnumerateArray().Select(r => (IReadOnlyList<string>)[
+            Field(r, "time"), Field(r, "previous_status"),
+            r.TryGetProperty("fits", out var fits) && fits.ValueKind == JsonValueKind.Array && fits.GetArrayLength() > 0
+                ? string.Join("; ", fits.EnumerateArray().Select(f => f.GetString())) : "no Fit had a checkpoint yet"])));
     }
 
     static string Field(JsonElement e, string name) =>

@@ -44,6 +44,20 @@ public sealed class RunCommand
         HelpName = "B",
     };
 
+    public Option<long> CheckpointSteps { get; } = new("--checkpoint-steps")
+    {
+        Description = "checkpoint every N steps as well as at each epoch's end [default: 0, epoch ends only]",
+        HelpName = "N",
+        DefaultValueFactory = _ => 0,
+        CustomParser = r => Integer(r, 0, long.MaxValue),
+    };
+
+    public Option<string?> Resume { get; } = new("--resume")
+    {
+        Description = "continue an interrupted run in its folder, with the script, arguments and seed run.json records",
+        HelpName = "RUN_DIR",
+    };
+
     public Argument<string?> Script { get; } = new("script")
     {
         Description = "the C# script to run (.csx)",
@@ -66,7 +80,8 @@ public sealed class RunCommand
     }
 
     /// <summary>Usage line shown in help and in usage errors.</summary>
-    public const string Usage = "nabla [run] [--seed N] [--out DIR] [--no-cache] [--threads N] [--backend B] SCRIPT.csx [--name value ...]";
+    public const string Usage = "nabla [run] [--seed N] [--out DIR] [--no-cache] [--threads N] [--backend B] [--checkpoint-steps N] SCRIPT.csx [--name value ...]" +
+        "\n       nabla --resume RUN_DIR";
 
     /// <summary>What help says below the options.</summary>
     public const string Notes = """
@@ -76,6 +91,10 @@ public sealed class RunCommand
 
         Exit codes: 0 done (or the script's int return value), 1 usage or compile error, 2 the script threw,
         130 cancelled (Ctrl+C or SIGTERM: training stops at the next batch; the run folder keeps what was done).
+
+        Every Fit saves a checkpoint in the run folder (checkpoint-1.safetensors for the first) at each epoch's end,
+        and every N steps with --checkpoint-steps N. nabla --resume RUN_DIR goes on from the last checkpoints of a run
+        that was stopped or killed, and finishes with the weights the uninterrupted run would have had.
         """;
 
     /// <summary>Adds the host options and the script arguments to <paramref name="command"/>, whose action (given a
@@ -93,7 +112,7 @@ public sealed class RunCommand
     public static Command Create(HostContext host) =>
         NablaCommandLine.Describe(new RunCommand().Attach(new Command("run", "Run a script (the same as nabla SCRIPT.csx)."), host), Usage, Notes);
 
-    IEnumerable<Option> Options => [Seed, Out, NoCache, Threads, Backend];
+    IEnumerable<Option> Options => [Seed, Out, NoCache, Threads, Backend, CheckpointSteps, Resume];
 
     /// <summary>The host options of a parse; throws <see cref="UsageException"/> when a host option is unknown
     /// (it would otherwise be taken for the script path).</summary>
@@ -102,9 +121,20 @@ public sealed class RunCommand
         var script = result.GetValue(Script);
         if (script is not null && script.StartsWith('-') && script != "-")
             throw new UsageException($"unknown host option {script}{NablaCommandLine.Guess(script, Options)}. Host options: " +
-                "--seed N, --out DIR, --no-cache, --threads N, --backend B, --help, --version; script arguments go after the script path.");
+                "--seed N, --out DIR, --no-cache, --threads N, --backend B, --checkpoint-steps N, --resume RUN_DIR, --help, --version; " +
+                "script arguments go after the script path.");
+        if (result.GetValue(Resume) is { } resume)
+        {
+            // The run is the one run.json records: nothing else may be given (it would silently not apply).
+            var others = result.CommandResult.Children.OfType<OptionResult>().Where(o => !o.Implicit && o.Option != Resume)
+                .Select(o => o.Option.Name).Concat(script is null ? [] : [script]).ToArray();
+            if (others.Length > 0)
+                throw new UsageException($"--resume {resume} takes nothing else ({string.Join(", ", others)} given): the script, its arguments " +
+                    "and the host options are those the run was started with (its run.json).");
+            return new HostOptions(null, [], Resume: resume);
+        }
         return new HostOptions(script, result.GetValue(ScriptArgs) ?? [], result.GetValue(Seed), result.GetValue(Out),
-            result.GetValue(NoCache), result.GetValue(Threads), result.GetValue(Backend));
+            result.GetValue(NoCache), result.GetValue(Threads), result.GetValue(Backend), result.GetValue(CheckpointSteps));
     }
 
     static long Integer(ArgumentResult result, long min, long max)
