@@ -27,20 +27,30 @@ public static class ModelFile
     /// <summary>Writes the architecture and the weights (float32, or float64 for a double model).</summary>
     public static void Save<T>(Sequential<T> model, string path) where T : struct, IFloatingPointIeee754<T>
     {
+        using var file = File.Create(path);
+        Save(model, file);
+    }
+
+    /// <summary><see cref="Save{T}(Sequential{T}, string)"/> into <paramref name="stream"/>, left open.</summary>
+    public static void Save<T>(Sequential<T> model, Stream stream) where T : struct, IFloatingPointIeee754<T>
+    {
         var architecture = new JsonObject
         {
             ["format"] = Format,
             ["version"] = Version,
             ["layers"] = new JsonArray(model.Layers.Select(l => (JsonNode?)LayerSpec.Describe(l)).ToArray()),
         };
-        Write(model, path, new Dictionary<string, string> { ["format"] = "pt", [ArchitectureKey] = architecture.ToJsonString() });
+        Write(model, stream, new Dictionary<string, string> { ["format"] = "pt", [ArchitectureKey] = architecture.ToJsonString() });
     }
 
     /// <summary>Writes the weights only (any layers, including your own), for <see cref="LoadWeights{T}"/>.</summary>
-    public static void SaveWeights<T>(Sequential<T> model, string path) where T : struct, IFloatingPointIeee754<T> =>
-        Write(model, path, new Dictionary<string, string> { ["format"] = "pt" });
+    public static void SaveWeights<T>(Sequential<T> model, string path) where T : struct, IFloatingPointIeee754<T>
+    {
+        using var file = File.Create(path);
+        Write(model, file, new Dictionary<string, string> { ["format"] = "pt" });
+    }
 
-    /// <summary>Rebuilds a model saved by <see cref="Save{T}"/>. The whole file (header, architecture, every tensor's
+    /// <summary>Rebuilds a model saved by <see cref="Save{T}(Sequential{T}, string)"/>. The whole file (header, architecture, every tensor's
     /// name and shape) is checked before a layer or tensor is allocated, so memory stays bounded by the file's size.</summary>
     public static Sequential<T> Load<T>(string path) where T : struct, IFloatingPointIeee754<T>
     {
@@ -108,7 +118,7 @@ public static class ModelFile
 
     static string Clip(string text) => text.Length <= 80 ? text : text[..77] + "…";
 
-    static void Write<T>(Sequential<T> model, string path, Dictionary<string, string> metadata) where T : struct, IFloatingPointIeee754<T>
+    static void Write<T>(Sequential<T> model, Stream stream, Dictionary<string, string> metadata) where T : struct, IFloatingPointIeee754<T>
     {
         var tensors = new List<(string, int[], double[])>();
         for (var i = 0; i < model.Layers.Length; i++)
@@ -127,7 +137,7 @@ public static class ModelFile
                 tensors.Add((name, shape, values));
             }
         }
-        SafeTensors.Write(path, tensors, metadata, doublePrecision: typeof(T) == typeof(double));
+        SafeTensors.Write(stream, tensors, metadata, doublePrecision: typeof(T) == typeof(double));
     }
 
     // Each parameter's stored name, as PyTorch's nn.Sequential names it ("0.weight"), and whether it is transposed at

@@ -71,8 +71,9 @@ public sealed class CheckpointFolderTests : IDisposable
     static EarlyStopping Stopping() => new("val_loss", Patience: 100);
 
     /// <summary>The script a run executes: everything from the seed, as a rerun of the script would build it.</summary>
-    static FitResult<float> Run(ICheckpointStore? store, IFitObserver[] observers)
+    static FitResult<float> Run(ICheckpointStore? store, IFitObserver[] observers, string? best = null)
     {
+        if (best is not null) observers = [.. observers, new ModelCheckpoint(best)];
         using var scope = store is null ? null : FitCheckpoints.Use(store);
         return Model().Fit(Blobs(), Loss.SoftmaxCrossEntropy, Optimizer(), epochs: 6, batchSize: 8, Blobs(30, 6), new Rng(9),
             observers: observers, earlyStopping: Stopping());
@@ -81,19 +82,20 @@ public sealed class CheckpointFolderTests : IDisposable
     [Fact]
     public void Killed_at_five_random_moments_and_resumed_each_time_a_run_ends_bit_identical_to_the_uninterrupted_one()
     {
-        var whole = Run(null, []);
+        var whole = Run(null, [], Path.Combine(_folder, "whole-best.safetensors"));
         var draw = new Rng(2026);
         // 42 steps in all; kills after at most 7 steps each cannot reach the end. The second kill always lands in a write.
         var kills = Enumerable.Range(0, 5).Select(i => new Kill(1 + draw.NextInt(7), inWrite: i == 1 || draw.NextInt(2) == 0, atByte: 1 + draw.NextInt(2000))).ToArray();
         CheckpointSummary? lastComplete = null;
         var path = Path.Combine(_folder, "checkpoint-1.safetensors");
+        var best = Path.Combine(_folder, "best.safetensors");   // Keras's ModelCheckpoint(save_best_only) beside the run
         foreach (var kill in kills)
         {
             var store = new CheckpointFolder(_folder, everySteps: 3, kill.Wrap);
             store.Saved += (_, summary) => lastComplete = summary;
             var resumes = new Resumes();
             var expected = lastComplete;
-            Assert.Throws<Killed>(() => Run(store, [kill, resumes]));
+            Assert.Throws<Killed>(() => Run(store, [kill, resumes], best));
             // Each run after a kill goes on from the last complete checkpoint (none before the first save).
             Assert.Equal(expected?.Step, resumes.Seen.SingleOrDefault()?.Step);
             // A kill in a write leaves the partial file beside the last complete checkpoint, which still loads as it was.
@@ -103,12 +105,16 @@ public sealed class CheckpointFolderTests : IDisposable
         var final = new Resumes();
         var finalStore = new CheckpointFolder(_folder, everySteps: 3);
         Assert.Equal(kills[^1].InWrite ? 1 : 0, finalStore.RemovedTemporaryFiles);
-        var resumed = Run(finalStore, [final]);
+        var resumed = Run(finalStore, [final], best);
 
         AssertSameState(whole.State, resumed.State);
         Assert.Equal(whole.History.Select(Figures), resumed.History.Select(Figures));
         Assert.Equal(whole.EarlyStopping!.BestEpoch, resumed.EarlyStopping!.BestEpoch);
         Assert.Empty(Directory.GetFiles(_folder, "*" + CheckpointFolder.TemporarySuffix));
+        // The best epoch's model (early stopping's best, by the same val_loss), saved across the kills as without them.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_folder, "whole-best.safetensors")), File.ReadAllBytes(best));
+        var saved = ModelFile.Load<float>(best).Parameters;
+        for (var i = 0; i < saved.Count; i++) Assert.Equal(TestSupport.Snapshot(whole.EarlyStopping.BestModel!.Parameters[i]), TestSupport.Snapshot(saved[i]));
         Assert.Equal(lastComplete!.Step, Assert.Single(final.Seen).Step);
     }
 
