@@ -16,8 +16,19 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
         var (train, validation) = data.Split(0.8, rng);
         var model = Sequential.Of(Dense(20, 32, Init.He, rng), Relu(), Dropout(0.2), Dense(32, 3, rng));
         var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Adam(new CosineDecay(0.01, DecaySteps: 1000)), epochs: Arg("epochs", 40),
-                               batchSize: 16, validation, rng, earlyStopping: new EarlyStopping("val_loss", Patience: 100));
+                               batchSize: 16, validation, rng, observers: [new Pause(Arg("pause", 0))],
+                               earlyStopping: new EarlyStopping("val_loss", Patience: 100));
         result.Model.Save(Path.Combine(OutDir, "model.safetensors"));
+
+        // --pause N: N ms after each of the first 4 epochs, a window in which the test's SIGKILL lands after some epochs.
+        class Pause(int ms) : IFitObserver
+        {
+            public bool OnEpochEnd(EpochMetrics m)
+            {
+                if (m.Epoch <= 4) Thread.Sleep(ms);
+                return true;
+            }
+        }
         """;
 
     [Fact]
@@ -26,15 +37,17 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
         var script = folder.Write("resume.csx", Script);
         string[] args = ["--seed", "4", "--checkpoint-steps", "7", script];
         var whole = folder.NewRunFolder();
-        var uninterrupted = await Host.InProcess(folder.Cache, ["--out", whole, .. args]);   // compiles into the cache
+        var uninterrupted = await Host.InProcess(folder.Cache, ["--out", whole, .. args]);   // compiles into the cache; no pause
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
 
         var killed = folder.NewRunFolder();
-        using (var process = Host.Start(folder.Path, folder.Cache, ["--out", killed, .. args]))
+        string[] killedArgs = ["--out", killed, .. args, "--pause", "300"];
+        using (var process = Host.Start(folder.Path, folder.Cache, killedArgs))
         {
-            // Killed once training is under way: after its first checkpoint, somewhere in the epochs that follow.
-            var checkpoint = Path.Combine(killed, "checkpoint-1.safetensors");
-            for (var waited = 0; !File.Exists(checkpoint) && waited < 60_000; waited += 5) await Task.Delay(5);
+            // Killed with epochs done (their metrics must come back): once run.json lists a checkpoint in epoch 3 or 4.
+            var runJson = Path.Combine(killed, "run.json");
+            for (var waited = 0; waited < 60_000 && !(File.Exists(runJson) && AtEpoch3Or4().IsMatch(File.ReadAllText(runJson))); waited += 5)
+                await Task.Delay(5);
             Assert.Equal(0, kill(process.Id, 9));   // SIGKILL
             Assert.True(process.WaitForExit(30_000));
             Assert.Equal(137, process.ExitCode);
@@ -43,7 +56,7 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
 
         var resumed = await Host.InProcess(folder.Cache, ["--resume", killed]);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Matches(@"fit: fit 1 resumes at epoch \d+, batch \d+ \(step \d+\) from its checkpoint", resumed.Output);
+        Assert.Matches(@"fit: fit 1 resumes at epoch [34], batch \d+ \(step \d+\) from its checkpoint", resumed.Output);
 
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "model.safetensors")), File.ReadAllBytes(Path.Combine(killed, "model.safetensors")));
         static string[] Figures(string run) =>
@@ -57,7 +70,7 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
         Assert.Equal("interrupted", resume.GetProperty("previous_status").GetString());
         Assert.StartsWith("fit 1 resumes at epoch", resume.GetProperty("fits")[0].GetString());
         Assert.Matches(@"^fit 1 finished: 40 epochs, step \d+$", manifest.GetProperty("checkpoints").GetProperty("checkpoint-1.safetensors").GetString());
-        Assert.Equal(["--out", killed, .. args], manifest.GetProperty("command_line").EnumerateArray().Select(a => a.GetString()));   // the original, not --resume
+        Assert.Equal(killedArgs, manifest.GetProperty("command_line").EnumerateArray().Select(a => a.GetString()));   // the original, not --resume
         var report = File.ReadAllText(Path.Combine(killed, "report.html"));
         Assert.Contains("<h3>Resumed</h3>", report);
         Assert.Contains("checkpoint-1.safetensors", report);
@@ -82,6 +95,9 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
         Assert.Equal(1, mixed.ExitCode);
         Assert.Contains("--resume", mixed.Error);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"""checkpoint-1\.safetensors"": ""fit 1 at epoch [34],")]
+    private static partial System.Text.RegularExpressions.Regex AtEpoch3Or4();
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
