@@ -37,9 +37,10 @@ for kill in 1 2 3 4 5; do
   tmp=$(ls "$dir"/*.tmp 2>/dev/null | xargs -r -n1 basename || true)
   echo "kill $kill: SIGKILL $moment; run.json status: $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['status'])" "$dir/run.json")${tmp:+; partial checkpoint left: $tmp}"
   start --resume "$dir"
-  until grep -q 'resumes at\|^fit:' "$work/attempt.log"; do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
-  sleep 0.2
-  echo "  $(grep -h '^nabla: resuming' "$work/attempt.log" | sed 's/^nabla: resuming [^:]*: [^(]*//')$(grep -h 'resumes at\|had finished' "$work/attempt.log" || echo 'no checkpoint yet: starts over')"
+  # A Fit that resumes says so before its first epoch line; one that starts over prints an epoch line first.
+  until grep -q 'resumes at\|had finished\|^epoch ' "$work/attempt.log"; do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+  removed=$(grep -ho 'removed [0-9]* partial checkpoint' "$work/attempt.log" || true)
+  echo "  ${removed:+$removed; }$(grep -h 'resumes at\|had finished' "$work/attempt.log" || echo 'no checkpoint yet: starts over')"
 done
 wait $pid
 echo "final resume: exit $?, $(tail -2 "$work/attempt.log" | head -1)"
