@@ -4,9 +4,11 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
 //                                         [--backend B] [--shape I]  … or one backend, one shape (for paired runs)
 // dotnet run -c Release --project bench -- ragged [--backend B]      ragged GEMM shapes ÷ aligned ones, back to back
-// dotnet run -c Release --project bench -- profile [--optimizer O]   µs per phase of a training step (sgd, adam, …)
+// dotnet run -c Release --project bench -- profile [--optimizer O] [--cpu]   µs per phase of a training step (sgd, adam, …);
+//                                         --cpu: this thread's CPU time, not wall time (with --threads 1, under load)
 // dotnet run -c Release --project bench -- conv [--rounds R]         Conv2D kernels on LeNet's shapes vs the bare GEMMs
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
+// dotnet run -c Release --project bench -- steps N [--optimizer O]  N Fit steps on synthetic data (callgrind counts)
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
 var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
@@ -28,7 +30,12 @@ switch (args.FirstOrDefault())
     case "profile":   // time per phase of a training step
         if (Option(args, "--backend") is { } b) Backend.Use(b);
         Backend.Threads = threads;
-        StepProfile.Run(Option(args, "--optimizer") ?? "sgd");
+        StepProfile.Run(Option(args, "--optimizer") ?? "sgd", cpu: args.Contains("--cpu"));
+        break;
+    case "steps":   // N Fit steps on synthetic data, for instruction counts (callgrind)
+        if (Option(args, "--backend") is { } backend) Backend.Use(backend);
+        Backend.Threads = threads;
+        StepCount.Run(int.Parse(args.ElementAtOrDefault(1) ?? "100"), StepProfile.Optimizers[Option(args, "--optimizer") ?? "sgd"]);
         break;
     case "has":   // exit code 0 when the named backend is available here
         try { Backend.Get(args.ElementAtOrDefault(1) ?? ""); return 0; }

@@ -16,29 +16,39 @@ static class StepProfile
         ["adagrad"] = new Adagrad(),
     };
 
-    public static void Run(string optimizerName = "sgd", int steps = 3000, int warmup = 500)
+    /// <summary>Times each phase of <paramref name="steps"/> steps after <paramref name="warmup"/>. With
+    /// <paramref name="cpu"/>, the calling thread's CPU time (Linux's CLOCK_THREAD_CPUTIME_ID) instead of the wall
+    /// clock: on a machine others are loading, time this thread spent preempted is left out (run it with --threads 1,
+    /// so that all the work is this thread's).</summary>
+    public static void Run(string optimizerName = "sgd", int steps = 3000, int warmup = 500, bool cpu = false)
     {
         if (!Optimizers.TryGetValue(optimizerName, out var optimizer))
             throw new ArgumentException($"profile --optimizer {optimizerName}: one of {string.Join(", ", Optimizers.Keys)}.");
+        if (cpu && !OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("profile --cpu reads Linux's per-thread CPU clock.");
         var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 20000);
         var rng = Rng.Seeded(1);
         var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
         var state = TrainState<float>.Create(model, optimizer, 1);
         var loss = Loss.SoftmaxCrossEntropy;
-        var clocks = new Dictionary<string, Stopwatch>();
+        var nanoseconds = new Dictionary<string, long>();
+        long Now() => cpu ? ThreadCpuNanoseconds() : Stopwatch.GetTimestamp() * (1_000_000_000 / Stopwatch.Frequency);
         T Time<T>(string name, Func<T> f)
         {
-            if (!clocks.TryGetValue(name, out var c)) clocks[name] = c = new Stopwatch();
-            c.Start();
+            var start = Now();
             var r = f();
-            c.Stop();
+            nanoseconds[name] = nanoseconds.GetValueOrDefault(name) + Now() - start;
             return r;
         }
         var order = rng.Permutation(train.Count);
+        var (gcs, bytes) = (0, 0L);
         var pool = new StepPool<float>();   // as Fit does
         for (var s = 0; s < warmup + steps; s++)
         {
-            if (s == warmup) foreach (var clock in clocks.Values) clock.Reset();   // the JIT's first calls are not a step's cost
+            if (s == warmup)   // the JIT's first calls are not a step's cost
+            {
+                nanoseconds.Clear();
+                (gcs, bytes) = (GC.CollectionCount(0), GC.GetAllocatedBytesForCurrentThread());
+            }
             var scope = pool.Enter();
             var start = s * 64 % (train.Count - 64);   // as Fit: the step's pieces, in its order, through its pool
             var batch = Time("gather", () => Batches.Gather<float>(train, order[start..(start + 64)]));
@@ -53,8 +63,25 @@ static class StepProfile
             scope.Dispose();
             Time("recycle", () => { pool.Recycle(FitExtensions.TensorsOf(state)); return 0; });
         }
-        var total = clocks.Values.Sum(c => c.Elapsed.TotalMicroseconds);
-        foreach (var (name, c) in clocks) Console.WriteLine($"{name,-10} {c.Elapsed.TotalMicroseconds / steps,8:F1} µs/step");
-        Console.WriteLine($"{"total",-10} {total / steps,8:F1} µs/step  ({optimizer}; {Backend.Description})");
+        Console.WriteLine($"this thread allocated {(GC.GetAllocatedBytesForCurrentThread() - bytes) / steps} bytes per step; " +
+            $"{GC.CollectionCount(0) - gcs} gen0 collections in {steps} steps");
+        var total = nanoseconds.Values.Sum() / 1000.0;
+        foreach (var (name, ns) in nanoseconds) Console.WriteLine($"{name,-10} {ns / 1000.0 / steps,8:F1} µs/step");
+        Console.WriteLine($"{"total",-10} {total / steps,8:F1} µs/step{(cpu ? " of this thread's CPU time" : "")}  ({optimizer}; {Backend.Description})");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    internal static long ThreadCpuNanoseconds()
+    {
+        const int ThreadCpuTime = 3;   // CLOCK_THREAD_CPUTIME_ID
+        if (ClockGetTime(ThreadCpuTime, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
+        return t.Seconds * 1_000_000_000 + t.Nanoseconds;
     }
 }
