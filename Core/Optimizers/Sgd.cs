@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Nabla.Optimizers;
@@ -86,6 +87,14 @@ public sealed record Sgd : ComposedOptimizer
     internal static void Kernel<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, ReadOnlySpan<T> t, Span<T> np, Span<T> nt, Constants<T> k)
         where T : struct, IFloatingPointIeee754<T>
     {
+        if (!k.Decays && !k.Traces)
+        {
+            // Plain SGD, θ' = θ + (−η)·g: TensorPrimitives' loop (unrolled, unfused multiply then add, as the rule) takes
+            // half the time of the general loop below on a 100,352-element tensor (`bench parts sgd`: 42 → 19 µs).
+            if (g.Length != p.Length || np.Length != g.Length) throw new ArgumentException("Sgd.Kernel: g, θ and θ' differ in length.");
+            TensorPrimitives.MultiplyAdd(g, k.Rate, p, np);
+            return;
+        }
         var i = 0;
         if (Simd.Vectorized<T>())
         {
