@@ -72,6 +72,7 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         if (traces.Count != Layers.Length)
             throw new ArgumentException($"Backward needs one trace per layer ({Layers.Length}), got {traces.Count}.");
         var perLayer = new IReadOnlyList<Matrix<T>>[Layers.Length];
+        var count = 0;
         var dy = dOutput;
         for (var i = Layers.Length - 1; i >= 0; i--)
         {
@@ -84,14 +85,25 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
             }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             perLayer[i] = step.Gradient.Tensors;
+            count += perLayer[i].Count;
             dy = step.InputGradient!;
         }
-        return new(ParameterNames(), perLayer.SelectMany(g => g));
+        var gradients = ImmutableArray.CreateBuilder<Matrix<T>>(count);
+        foreach (var g in perLayer) gradients.AddRange(g);
+        return new(ParameterNames(), gradients.MoveToImmutable());
     }
 
     /// <summary>Every layer's trainable tensors, flat, in layer order, named "{layer index}.{name}" as PyTorch's
     /// nn.Sequential names them ("0.weight", "0.bias", "2.weight", …).</summary>
-    public Parameters<T> Parameters => new(ParameterNames(), Layers.SelectMany(ParametersOf));
+    public Parameters<T> Parameters
+    {
+        get
+        {
+            var tensors = ImmutableArray.CreateBuilder<Matrix<T>>();   // loops, not LINQ: read at every training step
+            foreach (var layer in Layers) tensors.AddRange(ParametersOf(layer));
+            return new(ParameterNames(), tensors.ToImmutable());
+        }
+    }
 
     /// <summary>layer.Parameters, with Fit's buffer pool suspended if the layer is a script's (it may compute them).</summary>
     internal static IReadOnlyList<Matrix<T>> ParametersOf(ILayer<T> layer)
@@ -99,18 +111,37 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         using (StepPool<T>.HandOff(layer)) return layer.Parameters;
     }
 
-    IEnumerable<string> ParameterNames() =>
-        Layers.SelectMany((layer, i) => layer.ParameterNames.Select(name => $"{i}.{name}"));
+    ImmutableArray<string> ParameterNames()
+    {
+        var names = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < Layers.Length; i++)
+            foreach (var name in Layers[i].ParameterNames) names.Add(QualifiedName(i, name));
+        return names.ToImmutable();
+    }
+
+    // "{layer}.{name}" for the layer's first few positions made once: a training step names its tensors three times.
+    static readonly string[][] commonNames = [.. Enumerable.Range(0, 16).Select(i => new[] { $"{i}.weight", $"{i}.bias" })];
+
+    static string QualifiedName(int layer, string name) =>
+        layer < commonNames.Length && name == "weight" ? commonNames[layer][0]
+        : layer < commonNames.Length && name == "bias" ? commonNames[layer][1]
+        : $"{layer}.{name}";
 
     /// <summary>The same architecture with new parameters (as many tensors, in <see cref="Parameters"/> order).</summary>
     public Sequential<T> WithParameters(Parameters<T> parameters)
     {
-        Parameters.RequireSameShapes(parameters, "Sequential.WithParameters");
         var layers = ImmutableArray.CreateBuilder<ILayer<T>>(Layers.Length);
         var next = 0;
         foreach (var layer in Layers)
         {
-            var count = ParametersOf(layer).Count;
+            var current = ParametersOf(layer);
+            var count = current.Count;
+            for (var k = 0; k < count; k++)   // the shapes checked here, layer by layer (Parameters would name every tensor again)
+                if (next + k >= parameters.Count || current[k].RowCount != parameters[next + k].RowCount || current[k].ColumnCount != parameters[next + k].ColumnCount)
+                {
+                    Parameters.RequireSameShapes(parameters, "Sequential.WithParameters");   // throws, naming the tensor
+                    break;
+                }
             if (count > 0)
             {
                 var tensors = parameters.Tensors.AsSpan(next, count).ToArray();
@@ -119,6 +150,7 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
             else layers.Add(layer);
             next += count;
         }
+        if (next != parameters.Count) Parameters.RequireSameShapes(parameters, "Sequential.WithParameters");   // throws: too many
         return this with { Layers = layers.MoveToImmutable() };
     }
 

@@ -13,12 +13,16 @@ namespace Nabla.Tensors;
 public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
 {
     /// <summary>Named tensors; <paramref name="names"/> must be unique and as many as the tensors.</summary>
-    public Parameters(IEnumerable<string> names, IEnumerable<Matrix<T>> tensors)
+    public Parameters(IEnumerable<string> names, IEnumerable<Matrix<T>> tensors) : this(names.ToImmutableArray(), tensors.ToImmutableArray(), namesChecked: false) { }
+
+    // namesChecked: the names are another Parameters' (unique already), so only the count is checked: a training step
+    // derives gradients, updates and new parameters under the same names several times.
+    Parameters(ImmutableArray<string> names, ImmutableArray<Matrix<T>> tensors, bool namesChecked)
     {
-        Tensors = tensors.ToImmutableArray();
-        Names = names.ToImmutableArray();
+        (Names, Tensors) = (names, tensors);
         if (Names.Length != Tensors.Length)
             throw new ArgumentException($"Parameters: {Names.Length} names for {Tensors.Length} tensors.", nameof(names));
+        if (namesChecked) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in Names)
             if (!seen.Add(name)) throw new ArgumentException($"Parameters: the name \"{name}\" is given twice.", nameof(names));
@@ -37,7 +41,7 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
 
     /// <summary>Other tensors under these names (same count and order): how gradients, updates and moments keep the
     /// parameters' names.</summary>
-    public Parameters<T> WithTensors(IEnumerable<Matrix<T>> tensors) => new(Names, tensors);
+    public Parameters<T> WithTensors(IEnumerable<Matrix<T>> tensors) => new(Names, tensors.ToImmutableArray(), namesChecked: true);
 
     /// <summary>The tensor named <paramref name="name"/>; a missing name is an error that lists the names.</summary>
     public Matrix<T> this[string name] => Tensors[IndexOf(name)];
@@ -99,7 +103,8 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
         if (other.Count != Count)
             throw new ShapeException($"{who}: expected {Count} tensors, got {other.Count}.");
         for (var i = 0; i < Count; i++)
-            Shape.RequireSame(who, $"tensor {Names[i]}", Tensors[i], $"its counterpart {other.Names[i]}", other[i]);
+            if (Tensors[i].RowCount != other[i].RowCount || Tensors[i].ColumnCount != other[i].ColumnCount)   // the names formatted only then
+                Shape.RequireSame(who, $"tensor {Names[i]}", Tensors[i], $"its counterpart {other.Names[i]}", other[i]);
     }
 
     public override string ToString() => $"Parameters({string.Join(", ", Names.Select((n, i) => $"{n}: {Shape.Of(Tensors[i])}"))})";

@@ -175,8 +175,17 @@ public static class FitExtensions
 
     /// <summary>Every tensor of a training state that outlives a step: the model's parameters and state (batch norm's running
     /// statistics), and the optimizer's state.</summary>
-    internal static IEnumerable<Matrix<T>> TensorsOf<T>(TrainState<T> state) where T : struct, IFloatingPointIeee754<T> =>
-        state.Model.Parameters.Tensors.Concat(state.Model.State.Tensors).Concat(state.OptimizerState.ToStateDict().Tensors.Tensors);
+    internal static IEnumerable<Matrix<T>> TensorsOf<T>(TrainState<T> state) where T : struct, IFloatingPointIeee754<T>
+    {
+        var tensors = new List<Matrix<T>>();   // layer by layer, without naming them (Model.Parameters would): once per step
+        foreach (var layer in state.Model.Layers)
+        {
+            tensors.AddRange(Sequential<T>.ParametersOf(layer));
+            tensors.AddRange(layer.State);
+        }
+        tensors.AddRange(state.OptimizerState.ToStateDict().Tensors.Tensors);
+        return tensors;
+    }
 
     /// <summary>Mean loss (weighted by batch size) plus the regularization penalty Σ R(θ), as Keras reports it, and accuracy
     /// (null for regression) over a dataset, in inference mode: Fit's val_loss and val_accuracy. Scripts call

@@ -79,6 +79,18 @@ public class SequentialTests
         Assert.Equal(model.Layers[1], doubled.Layers[1]);
     }
 
+    [Fact]
+    public void WithParameters_refuses_a_wrong_shape_and_a_wrong_count_naming_the_tensor()
+    {
+        var model = Mlp(new Rng(2));
+        var p = model.Parameters;
+        var wrong = p.Tensors.SetItem(2, Matrix<double>.Build.Dense(p[2].ColumnCount, p[2].RowCount));
+        Assert.Contains("tensor 2.weight", Assert.Throws<ShapeException>(() => model.WithParameters(new(p.Names, wrong))).Message);
+        Assert.Contains("expected 4 tensors, got 3", Assert.Throws<ShapeException>(() => model.WithParameters(new(p.Names[..3], p.Tensors[..3]))).Message);
+        Assert.Contains("expected 4 tensors, got 5",
+            Assert.Throws<ShapeException>(() => model.WithParameters(new([.. p.Names, "extra"], [.. p.Tensors, p[0]]))).Message);
+    }
+
     sealed record Spy(List<bool> Asked) : ILayer<double>
     {
         public Matrix<double> Forward(Matrix<double> x, SampleShape input) => x;
