@@ -20,6 +20,7 @@ public static class NablaCommandLine
     [
         RunCommand.Create(host),
         NewCommand.Create(host),
+        SweepCommand.Create(host),
         ReportCommands.Report(host),
         ReportCommands.Compare(host),
         PredictCommand.Create(host),

@@ -36,14 +36,14 @@ public static class ReportCommands
     /// <summary>The <c>compare</c> subcommand.</summary>
     public static Command Compare(HostContext host)
     {
-        var folders = RunFolders("the run folders to compare");
+        var folders = RunFolders("the run folders to compare, or sweep folders (nabla sweep --out): each stands for its runs");
         var output = new Option<string>("--out") { Description = "the page to write [default: compare.html]", HelpName = "FILE", DefaultValueFactory = _ => "compare.html" };
         var command = new Command("compare", "One page overlaying several runs' curves, with their settings and final figures.") { folders, output };
         command.SetAction(result =>
         {
-            var list = result.GetValue(folders) ?? [];
             try
             {
+                var list = (result.GetValue(folders) ?? []).SelectMany(Sweeps.SweepRecord.RunFolders).ToArray();
                 host.Console.Line($"compare: {HostPaths.Display(RunComparison.Write(list, result.GetValue(output)!))} ({list.Length} runs)");
                 return 0;
             }
@@ -54,7 +54,8 @@ public static class ReportCommands
             }
         });
         return NablaCommandLine.Describe(command, "nabla compare RUN_DIR RUN_DIR [...] [--out FILE]",
-            "Each run gets a colour (validation curves dashed); the table lists seeds, arguments, optimizers and final figures.");
+            "Each run gets a colour (validation curves dashed); the table lists seeds, arguments, optimizers and final figures.\n" +
+            "A sweep folder (it holds sweep.jsonl) stands for every run it lists: nabla compare sweeps/lr/all --out lr.html.");
     }
 
     static Argument<string[]> RunFolders(string description) =>

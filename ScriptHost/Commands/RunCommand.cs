@@ -137,7 +137,9 @@ public sealed class RunCommand
             result.GetValue(NoCache), result.GetValue(Threads), result.GetValue(Backend), result.GetValue(CheckpointSteps));
     }
 
-    static long Integer(ArgumentResult result, long min, long max)
+    /// <summary>An option's integer value within [<paramref name="min"/>, <paramref name="max"/>], or a parse error
+    /// that says which option and what was wrong ("--threads must be between 1 and 1024.").</summary>
+    internal static long Integer(ArgumentResult result, long min, long max)
     {
         var option = ((OptionResult)result.Parent!).Option.Name;
         var text = result.Tokens.Single().Value;

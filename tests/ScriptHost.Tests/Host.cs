@@ -33,7 +33,12 @@ public static class Host
     public static string Launcher { get; } = LauncherPath();
 
     /// <summary>Starts <c>dotnet <paramref name="program"/></c> with output redirected.</summary>
-    public static Process StartProgram(string program, string workingDirectory, string cacheDirectory, params string[] args)
+    public static Process StartProgram(string program, string workingDirectory, string cacheDirectory, params string[] args) =>
+        StartProgram(program, workingDirectory, cacheDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>dotnet <paramref name="program"/></c> with output redirected and <paramref name="environment"/> added.</summary>
+    public static Process StartProgram(string program, string workingDirectory, string cacheDirectory, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -47,6 +52,7 @@ public static class Host
         start.Environment["NABLA_CACHE"] = cacheDirectory;
         start.Environment["TERM"] = "xterm-256color";   // redirected output must be plain even on a colour terminal
         start.Environment.Remove("CI");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
@@ -55,9 +61,14 @@ public static class Host
         RunProgram(typeof(NablaHost).Assembly.Location, workingDirectory, cacheDirectory, timeoutSeconds, args);
 
     /// <summary>Runs <c>dotnet <paramref name="program"/></c> to its end (at most <paramref name="timeoutSeconds"/>).</summary>
-    public static async Task<HostRun> RunProgram(string program, string workingDirectory, string cacheDirectory, int timeoutSeconds, params string[] args)
+    public static Task<HostRun> RunProgram(string program, string workingDirectory, string cacheDirectory, int timeoutSeconds, params string[] args) =>
+        RunProgram(program, workingDirectory, cacheDirectory, timeoutSeconds, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>dotnet <paramref name="program"/></c> with <paramref name="environment"/> added, to its end.</summary>
+    public static async Task<HostRun> RunProgram(string program, string workingDirectory, string cacheDirectory, int timeoutSeconds,
+        IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = StartProgram(program, workingDirectory, cacheDirectory, args);
+        using var process = StartProgram(program, workingDirectory, cacheDirectory, environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
