@@ -72,6 +72,7 @@ public sealed class SweepCommand
     public static Command Create(HostContext host)
     {
         var sweep = new SweepCommand();
+        sweep._host.Seed.Description = "every run's seed, the script's Seed global (unless --grid seed=… sweeps it)";
         var command = new Command("sweep", "Run a script once per configuration of a grid, N at a time, or one shard of it on a cluster.")
         {
             sweep._grid, sweep._parallel, sweep._shard, sweep._shardCount, sweep._out, sweep._merge, sweep._dryRun,
