@@ -102,13 +102,6 @@ public sealed class SweepRunner(HostContext host, string folder, int parallel, F
         return SweepRecord.From(configuration, runFolder, process.ExitCode, clock.Elapsed.TotalSeconds, error);
     }
 
-    /// <summary>The last lines the child wrote to stderr are in its output.log; this reads them for the sweep's console.</summary>
-    public static IReadOnlyList<string> LastErrorLines(string runFolder, int count)
-    {
-        var log = Path.Combine(runFolder, "output.log");
-        return File.Exists(log) ? File.ReadLines(log).Where(l => l.Length > 0).TakeLast(count).ToArray() : [];
-    }
-
     static async Task StopAsync(Process process, Task cancelling)
     {
         await Task.WhenAny(cancelling, Task.Delay(TimeSpan.FromSeconds(1)));
