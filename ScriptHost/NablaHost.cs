@@ -71,6 +71,7 @@ public static class NablaHost
                 console.Error.WriteLine($"nabla: warning: could not cache the compiled script in {cache!.Directory}: {e.Message}");
             }
         }
+        foreach (var warning in compiled.Warnings) console.Error.WriteLine(warning);
         var compileSeconds = clock.Elapsed.TotalSeconds;
         if (cancellation.IsCancellationRequested) return Cancelled;   // Ctrl+C while compiling: nothing ran, nothing to keep
 

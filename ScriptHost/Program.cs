@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Nabla.ScriptHost;
 
-// The first Ctrl+C or SIGTERM cancels the run (training stops at the next batch, the run folder is finished, exit
-// 130); a second one is left to the default handler, which ends the process at once.
+// The first Ctrl+C, SIGTERM or SIGHUP (the terminal closed) cancels the run (training stops at the next batch, the run
+// folder is finished, exit 130); a second one is left to the default handler, which ends the process at once.
 using var cancellation = new CancellationTokenSource();
 var signals = 0;
 void OnSignal(PosixSignalContext context)
@@ -13,5 +13,6 @@ void OnSignal(PosixSignalContext context)
 }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
 return await NablaHost.RunAsync(args, HostConsole.System(), cancellation.Token);

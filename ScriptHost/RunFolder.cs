@@ -258,6 +258,8 @@ public sealed class RunFolder : IFitObserver
                 json.WriteString("dotnet_version", RuntimeInformation.FrameworkDescription);
                 json.WriteString("os", RuntimeInformation.OSDescription);
                 json.WriteNumber("processors", Environment.ProcessorCount);
+                json.WriteNumber("pid", Environment.ProcessId);   // so a reader can tell a killed run ("interrupted") from a running one
+                json.WriteString("host", Environment.MachineName);
                 if (_info.Threads is { } threads) json.WriteNumber("threads", threads);
                 json.WriteString("backend", Backend.Description);
                 json.WriteStartObject("compile");   // a cached run loads the compiled script instead of compiling it

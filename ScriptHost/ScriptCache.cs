@@ -39,6 +39,7 @@ public sealed class ScriptCache(string directory)
             var references = new List<string>();
             var arguments = new List<ArgumentInfo>();
             var dynamic = false;
+            var warnings = new List<ScriptWarning>();
             foreach (var line in lines.Skip(1))
             {
                 var fields = line.Split('\t');
@@ -51,10 +52,13 @@ public sealed class ScriptCache(string directory)
                         break;
                     case "argument": arguments.Add(new ArgumentInfo(fields[1], fields[2])); break;
                     case "dynamic-arguments": dynamic = true; break;
+                    case "warning" when fields.Length == 5 && int.TryParse(fields[2], out var row) && int.TryParse(fields[3], out var column):
+                        warnings.Add(new ScriptWarning(fields[1], row, column, fields[4]));
+                        break;
                     default: return null;
                 }
             }
-            return new CompiledScript(File.ReadAllBytes(assemblyPath), sources, references, arguments, dynamic);
+            return new CompiledScript(File.ReadAllBytes(assemblyPath), sources, references, arguments, dynamic) { Warnings = warnings };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }   // a half-written, vanished or unreadable entry is a miss, never an error
     }
@@ -70,6 +74,8 @@ public sealed class ScriptCache(string directory)
         foreach (var argument in script.Arguments)   // one line per record: a default written over lines is kept on one
             manifest.Append($"argument\t{argument.Name}\t{argument.Default.ReplaceLineEndings(" ").Replace('\t', ' ')}\n");
         if (script.DynamicArguments) manifest.Append("dynamic-arguments\n");
+        foreach (var w in script.Warnings)   // printed again on every cached run, as a compiler would
+            manifest.Append($"warning\t{w.Path}\t{w.Line}\t{w.Column}\t{w.Message.ReplaceLineEndings(" ").Replace('\t', ' ')}\n");
         var suffix = $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         File.WriteAllBytes(Path.Combine(entry, "script.dll" + suffix), script.Assembly);
         File.WriteAllText(Path.Combine(entry, "manifest.txt" + suffix), manifest.ToString());

@@ -12,7 +12,11 @@ namespace Nabla.ScriptHost;
 
 /// <summary>A script compiled to an assembly (with its PDB embedded), the files it was built from and the arguments it reads.</summary>
 public sealed record CompiledScript(byte[] Assembly, IReadOnlyList<string> Sources, IReadOnlyList<string> References,
-    IReadOnlyList<ArgumentInfo> Arguments, bool DynamicArguments);
+    IReadOnlyList<ArgumentInfo> Arguments, bool DynamicArguments)
+{
+    /// <summary>Warnings to print before the run (<see cref="DiscardedResults"/>); kept with a cached build.</summary>
+    public IReadOnlyList<ScriptWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>Compile errors in the form editors and CI understand: <c>path(line,col): error CSxxxx: message</c>.</summary>
 public sealed class CompileErrorException(IReadOnlyList<string> errors) : Exception(string.Join(Environment.NewLine, errors))
@@ -66,7 +70,7 @@ public static class ScriptCompiler
         var references = compilation.DirectiveReferences.OfType<PortableExecutableReference>()
             .Select(r => r.FilePath).OfType<string>().Distinct().ToArray();
         var (arguments, dynamic) = DeclaredArguments(compilation);
-        return new CompiledScript(assembly.ToArray(), sources, references, arguments, dynamic);
+        return new CompiledScript(assembly.ToArray(), sources, references, arguments, dynamic) { Warnings = DiscardedResults.Find(compilation) };
     }
 
     /// <summary>One diagnostic as <c>path(line,col): error CSxxxx: message</c>, the path relative to the current folder; a

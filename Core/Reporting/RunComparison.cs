@@ -47,7 +47,7 @@ public static class RunComparison
             var fit = r.Fits.Count > 0 ? r.Fits[^1] : default;
             var evaluation = r.Evaluations.Count > 0 ? r.Evaluations[^1] : null;
             return (IReadOnlyList<string>)[
-                r.Label, r.Title, r.Text("status"), r.Text("seed"), .. argumentNames.Select(a => arguments.GetValueOrDefault(a, "")),
+                r.Label, r.Title, r.Status, r.Text("seed"), .. argumentNames.Select(a => arguments.GetValueOrDefault(a, "")),
                 Field(fit, "optimizer"), Field(fit, "batch_size"), r.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 last is null ? "" : Html.Number(last.Loss, "F4"), last?.Accuracy is { } a ? Html.Percent(a) : "",
                 last?.ValLoss is { } vl ? Html.Number(vl, "F4") : "", last?.ValAccuracy is { } va ? Html.Percent(va) : "",

@@ -81,6 +81,27 @@ public sealed record RunRecord(string Folder, JsonElement Manifest, IReadOnlyLis
             ? v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : v.GetRawText()
             : "";
 
+    /// <summary>The run's status as run.json records it (running, completed, failed, cancelled), except that a run still
+    /// "running" whose process is gone (killed with SIGKILL, the machine stopped) is "interrupted".</summary>
+    public string Status => Text("status") is "running" && !StillRunning() ? "interrupted" : Text("status");
+
+    // Whether the process that wrote run.json still runs: the "pid" alive on this "host", and started before the run
+    // began (a PID reused by a later process is not the run's). A manifest without them (an older host) cannot tell.
+    bool StillRunning()
+    {
+        if (!int.TryParse(Text("pid"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)) return true;
+        if (Text("host") is { Length: > 0 } host && host != Environment.MachineName) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            if (process.HasExited) return false;
+            return !DateTimeOffset.TryParse(Text("start_time"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+                || new DateTimeOffset(process.StartTime) <= start.AddSeconds(1);
+        }
+        catch (ArgumentException) { return false; }           // no process with that id
+        catch (InvalidOperationException) { return false; }   // it exited while being looked at
+    }
+
     /// <summary>A manifest object's fields as (name, text) pairs (none when missing).</summary>
     public IReadOnlyList<(string Name, string Value)> Fields(string name) =>
         Manifest.ValueKind == JsonValueKind.Object && Manifest.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object

@@ -26,7 +26,7 @@ public static class RunReport
     public static string Page(RunRecord run)
     {
         var s = new StringBuilder();
-        var status = run.Text("status") is { Length: > 0 } st ? st : "unknown";
+        var status = run.Status is { Length: > 0 } st ? st : "unknown";
         s.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
         s.Append($"<title>{Html.Escape(run.Title)} · {Html.Escape(run.Label)}</title><style>{Html.Style}</style></head><body>");
         s.Append($"<h1>{Html.Escape(run.Title)} <span class=\"status {Html.Escape(status)}\">{Html.Escape(status)}</span></h1>");
@@ -218,7 +218,7 @@ public static class RunReport
         s.Append("<h2>Manifest</h2><div class=\"row\"><div>");
         s.Append(Html.Table(["", ""], new string[][]
         {
-            ["script", run.Text("script")], ["status", run.Text("status")], ["exit code", run.Text("exit_code")],
+            ["script", run.Text("script")], ["status", run.Status], ["exit code", run.Text("exit_code")],
             ["Nabla", run.Text("nabla_version")], [".NET", run.Text("dotnet_version")], ["OS", run.Text("os")],
         }.Where(r => r[1].Length > 0).Select(r => (IReadOnlyList<string>)r), "kv"));
         s.Append("</div><div><h3>Sources</h3>");

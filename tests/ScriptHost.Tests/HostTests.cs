@@ -53,7 +53,7 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
             var rng = Rng.Seeded(Seed);
             var model = Sequential.Of(Dense(3, 2, rng));
             var data = Dataset.Regression("toy", new float[8], 4, new float[4], 2);
-            model.Fit(data, Loss.Mse, new Sgd(), epochs: 1, batchSize: 2, validation: null, rng);
+            var result = model.Fit(data, Loss.Mse, new Sgd(), epochs: 1, batchSize: 2, validation: null, rng);
             """);
         var run = await Run(script);
         Assert.Equal(2, run.ExitCode);

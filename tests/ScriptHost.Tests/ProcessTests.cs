@@ -3,33 +3,70 @@ using System.Text.RegularExpressions;
 
 namespace Nabla.ScriptHost.Tests;
 
-/// <summary>The built program (nabla.dll) as users run it: SIGTERM, the README quickstart, plain redirected output.</summary>
+/// <summary>The built program (nabla.dll) as users run it: SIGTERM, SIGHUP and SIGKILL, the README quickstart, plain redirected output.</summary>
 public sealed partial class ProcessTests(HostFolder folder) : IClassFixture<HostFolder>
 {
-    [Fact]
-    public async Task Sigterm_stops_training_at_the_next_batch_keeps_the_run_folder_and_exits_130()
+    // A run that trains until it is stopped; its first epoch line has been printed when this returns. Disposing it kills
+    // the host if a failed assertion left it running (a million epochs would otherwise run on for minutes).
+    sealed class LongRun(System.Diagnostics.Process process, string outDir) : IDisposable
     {
-        var script = folder.Write("sigterm.csx", """
+        public System.Diagnostics.Process Process { get; } = process;
+        public string OutDir { get; } = outDir;
+        public Task<string> Error { get; } = process.StandardError.ReadToEndAsync();
+
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.Dispose();
+        }
+    }
+
+    async Task<LongRun> StartLongRun()
+    {
+        var script = folder.Write("long-run.csx", """
             var rng = Rng.Seeded(Seed);
             var data = Dataset.Regression("toy", Enumerable.Range(0, 64).Select(i => (float)rng.Normal()).ToArray(), 2,
                                           Enumerable.Range(0, 32).Select(i => (float)rng.Normal()).ToArray(), 1);
             var model = Sequential.Of(Dense(2, 4, rng), Relu(), Dense(4, 1, rng));
-            model.Fit(data, Loss.Mse, new Sgd(), epochs: 1_000_000, batchSize: 4, validation: null, rng, cancellation: CancellationToken);
+            var result = model.Fit(data, Loss.Mse, new Sgd(), epochs: 1_000_000, batchSize: 4, validation: null, rng, cancellation: CancellationToken);
             """);
         var outDir = folder.NewRunFolder();
-        using var process = Host.Start(folder.Path, folder.Cache, "--out", outDir, script);
-        var error = process.StandardError.ReadToEndAsync();
+        var run = new LongRun(Host.Start(folder.Path, folder.Cache, "--out", outDir, script), outDir);
         string? line;
-        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("epoch 1/", StringComparison.Ordinal)) { }
-        Assert.NotNull(line);
-        Assert.Equal(0, kill(process.Id, 15));   // SIGTERM
-        var rest = await process.StandardOutput.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), "the host did not stop within 30 s of SIGTERM");
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{rest}\n{await error}");
+        while ((line = await run.Process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("epoch 1/", StringComparison.Ordinal)) { }
+        if (line is null)
+        {
+            run.Dispose();
+            Assert.Fail($"no epoch line: {await run.Error}");
+        }
+        return run;
+    }
+
+    [Theory]
+    [InlineData(15, "SIGTERM")]
+    [InlineData(1, "SIGHUP")]   // the terminal closed under the run (issue 11: run.json stayed "running")
+    public async Task A_stop_signal_ends_training_at_the_next_batch_keeps_the_run_folder_and_exits_130(int signal, string name)
+    {
+        using var run = await StartLongRun();
+        Assert.Equal(0, kill(run.Process.Id, signal));
+        var rest = await run.Process.StandardOutput.ReadToEndAsync();
+        Assert.True(run.Process.WaitForExit(30_000), $"the host did not stop within 30 s of {name}");
+        Assert.True(run.Process.ExitCode == 130, $"{name}: exit {run.Process.ExitCode}\n{rest}\n{await run.Error}");
         Assert.Contains("cancelling", rest);
-        var manifest = HostTests.ReadJson(Path.Combine(outDir, "run.json"));
+        var manifest = HostTests.ReadJson(Path.Combine(run.OutDir, "run.json"));
         Assert.Equal("cancelled", manifest.GetProperty("status").GetString());
-        Assert.NotEmpty(File.ReadAllLines(Path.Combine(outDir, "metrics.jsonl")));
+        Assert.NotEmpty(File.ReadAllLines(Path.Combine(run.OutDir, "metrics.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_run_killed_with_sigkill_reads_back_as_interrupted_not_running()
+    {
+        using var run = await StartLongRun();
+        Assert.Equal("running", Reporting.RunRecord.Read(run.OutDir).Status);   // its process is alive
+        Assert.Equal(0, kill(run.Process.Id, 9));
+        Assert.True(run.Process.WaitForExit(30_000), "SIGKILL did not end the host");
+        Assert.Equal("running", HostTests.ReadJson(Path.Combine(run.OutDir, "run.json")).GetProperty("status").GetString());   // nothing could finish it
+        Assert.Equal("interrupted", Reporting.RunRecord.Read(run.OutDir).Status);
     }
 
     [Fact]
