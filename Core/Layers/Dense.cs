@@ -67,17 +67,26 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
 
     public static string TypeName => "dense";
 
-    public LayerConfig Config => new(("inputs", Inputs), ("outputs", Outputs));
+    /// <summary>inputs, outputs, and the regularizers when set (weight_regularizer, bias_regularizer).</summary>
+    public LayerConfig Config => new([("inputs", Inputs), ("outputs", Outputs),
+        .. WeightRegularizer is null ? [] : new[] { ("weight_regularizer", Regularizer.Describe(WeightRegularizer, this, nameof(WeightRegularizer))) },
+        .. BiasRegularizer is null ? [] : new[] { ("bias_regularizer", Regularizer.Describe(BiasRegularizer, this, nameof(BiasRegularizer))) }]);
 
     /// <summary>weight (Outputs, Inputs) as PyTorch's nn.Linear stores it (the Inputs × Outputs matrix's storage), bias (Outputs).</summary>
     public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
     {
         var (inputs, outputs) = (config.Size("inputs"), config.Size("outputs"));
+        Regularizer.Read(config, "weight_regularizer");
+        Regularizer.Read(config, "bias_regularizer");
         if ((long)inputs * outputs > int.MaxValue) throw config.Fail("outputs", $"at most {int.MaxValue / inputs} for {inputs} inputs (one matrix)");
         return [new("weight", [outputs, inputs], TensorRole.Parameter), new("bias", [outputs], TensorRole.Parameter)];
     }
 
-    public static Dense<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(tensors[0], tensors[1]);
+    public static Dense<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(tensors[0], tensors[1])
+    {
+        WeightRegularizer = Regularizer.Read(config, "weight_regularizer"),
+        BiasRegularizer = Regularizer.Read(config, "bias_regularizer"),
+    };
 
     public override string ToString() => $"Dense({Inputs} → {Outputs})";   // never print the matrices
 }

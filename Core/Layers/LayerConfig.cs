@@ -10,12 +10,29 @@ namespace Nabla.Layers;
 public sealed class LayerConfig
 {
     readonly JsonObject values;
+    readonly HashSet<string>? read;   // the names looked up, for a reader's check (Checking); null otherwise
 
     /// <summary>Settings from (name, value) pairs: <c>new LayerConfig(("inputs", 784), ("outputs", 128))</c>.</summary>
     public LayerConfig(params (string Name, JsonNode? Value)[] values) =>
         this.values = new JsonObject(values.Select(v => KeyValuePair.Create(v.Name, v.Value?.DeepClone())));
 
-    LayerConfig(JsonObject values) => this.values = values;
+    LayerConfig(JsonObject values, bool track = false) => (this.values, read) = (values, track ? new HashSet<string>(StringComparer.Ordinal) : null);
+
+    /// <summary>Settings read from a JSON object (copied) that note which settings a layer looks up, so a file reader can
+    /// refuse the ones no layer reads (<see cref="Unread"/>). For one reader at a time.</summary>
+    public static LayerConfig Checking(JsonObject json) => new((JsonObject)json.DeepClone(), track: true);
+
+    /// <summary>For a <see cref="Checking"/> config: the settings no one has looked up yet, in order.</summary>
+    public IReadOnlyList<string> Unread => read is null ? [] : [.. Names.Where(n => !read.Contains(n))];
+
+    JsonNode? this[string name]
+    {
+        get
+        {
+            read?.Add(name);
+            return values[name];
+        }
+    }
 
     /// <summary>No settings (activations).</summary>
     public static LayerConfig Empty { get; } = new();
@@ -30,35 +47,41 @@ public sealed class LayerConfig
     public IEnumerable<string> Names => values.Select(kv => kv.Key);
 
     /// <summary>True when <paramref name="name"/> is set to something other than null.</summary>
-    public bool Has(string name) => values[name] is not null;
+    public bool Has(string name) => this[name] is not null;
 
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public int Int(string name, int min = int.MinValue, int max = int.MaxValue, string? expected = null) =>
-        TryNumber(values[name], out var n) && n == Math.Floor(n) && n >= min && n <= max ? (int)n
+        TryNumber(this[name], out var n) && n == Math.Floor(n) && n >= min && n <= max ? (int)n
             : throw Fail(name, expected ?? (min == int.MinValue ? "a whole number" : $"a whole number ≥ {min}"));
+
+    /// <summary>A list of <paramref name="count"/> whole numbers ≥ <paramref name="min"/> ([3, 3]).</summary>
+    public int[] Ints(string name, int count, int min = int.MinValue) =>
+        this[name] is JsonArray a && a.Count == count && a.All(v => TryNumber(v, out var n) && n == Math.Floor(n) && n >= min && n <= int.MaxValue)
+            ? [.. a.Select(v => { TryNumber(v, out var n); return (int)n; })]
+            : throw Fail(name, $"a list of {count} whole numbers ≥ {min}");
 
     /// <summary>A size: a whole number ≥ 1.</summary>
     public int Size(string name) => Int(name, 1, expected: "a size, a whole number ≥ 1");
 
     /// <summary>A finite number that <paramref name="accept"/> accepts (any finite number without it).</summary>
     public double Number(string name, Func<double, bool>? accept = null, string expected = "a number") =>
-        TryNumber(values[name], out var x) && double.IsFinite(x) && (accept?.Invoke(x) ?? true) ? x
+        TryNumber(this[name], out var x) && double.IsFinite(x) && (accept?.Invoke(x) ?? true) ? x
             : throw Fail(name, expected);
 
     /// <summary>A string that <paramref name="accept"/> accepts.</summary>
     public string Text(string name, Func<string, bool>? accept = null, string expected = "a string") =>
-        values[name] is JsonValue v && v.TryGetValue<string>(out var s) && (accept?.Invoke(s) ?? true) ? s
+        this[name] is JsonValue v && v.TryGetValue<string>(out var s) && (accept?.Invoke(s) ?? true) ? s
             : throw Fail(name, expected);
 
     /// <summary>true or false.</summary>
     public bool Flag(string name) =>
-        values[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw Fail(name, "true or false");
+        this[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw Fail(name, "true or false");
 
     /// <summary>The raw value of a setting (a copy), null when absent.</summary>
-    public JsonNode? Node(string name) => values[name]?.DeepClone();
+    public JsonNode? Node(string name) => this[name]?.DeepClone();
 
     /// <summary>A <see cref="LayerConfigException"/> for setting <paramref name="name"/>, which should be <paramref name="expected"/>.</summary>
-    public LayerConfigException Fail(string name, string expected) => new(name, expected, Show(values[name]));
+    public LayerConfigException Fail(string name, string expected) => new(name, expected, Show(this[name]));
 
     // A JsonValue built in code holds the CLR type it was given (an int stays an int: TryGetValue<double> refuses it); one
     // parsed from text converts to any number type. Either way: the value as a double.

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Layers;
@@ -52,6 +53,29 @@ public sealed record L1L2 : IRegularizer
 /// <summary>Regularizers by Keras's names: <c>Dense(…) with { WeightRegularizer = Regularizer.L2(1e-4) }</c>.</summary>
 public static class Regularizer
 {
+    /// <summary>A layer setting for <paramref name="regularizer"/>: {"type": "l1l2", "l1": …, "l2": …}, or null for none; a
+    /// regularizer Nabla cannot rebuild by name is an error that names the layer's property and says what to do.</summary>
+    public static JsonNode? Describe(IRegularizer? regularizer, object layer, string property) => regularizer switch
+    {
+        null => null,
+        L1L2 r => new JsonObject { ["type"] = "l1l2", ["l1"] = r.L1, ["l2"] = r.L2 },
+        _ => throw new NotSupportedException(
+            $"{layer}: its {property} {regularizer} ({regularizer.GetType().Name}) is not a built-in regularizer, so the model " +
+            "cannot be saved by name. Use Regularizer.L1, L2 or L1L2, or save the weights with ModelFile.SaveWeights."),
+    };
+
+    /// <summary>The regularizer that setting <paramref name="name"/> of <paramref name="config"/> describes (absent or null:
+    /// none); anything else is a <see cref="LayerConfigException"/> naming the setting.</summary>
+    public static IRegularizer? Read(LayerConfig config, string name)
+    {
+        if (!config.Has(name)) return null;
+        if (config.Node(name) is not JsonObject r || !(r.Count == 3 && r["type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == "l1l2"))
+            throw config.Fail(name, "null or a regularizer {\"type\": \"l1l2\", \"l1\": …, \"l2\": …}");
+        var inner = LayerConfig.FromJson(r);
+        try { return new L1L2(inner.Number("l1", x => x >= 0, "a penalty ≥ 0"), inner.Number("l2", x => x >= 0, "a penalty ≥ 0")); }
+        catch (LayerConfigException e) { throw config.Fail(name, $"a regularizer whose {e.Message}"); }
+    }
+
     /// <summary>R(w) = l1·Σ|w|.</summary>
     public static L1L2 L1(double l1 = 0.01) => new(L1: l1);
 

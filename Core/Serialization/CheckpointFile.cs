@@ -100,7 +100,7 @@ public static class CheckpointFile
                         "none: the checkpoint is of another model or optimizer");
                 if (stored.Shape is not [var rows, var columns] || rows != like[i].RowCount || columns != like[i].ColumnCount)
                     throw new DataFormatException(path, $"tensor \"{name}\"", $"shape [{like[i].RowCount}, {like[i].ColumnCount}]", $"shape {stored}");
-                taken[i] = stored.ToMatrix<T>(name, path);
+                taken[i] = Kernels.FromRowMajor<T>(rows, columns, stored.Values);   // a checkpoint keeps Nabla's matrices, row-major
             }
             return like.WithTensors(taken);
         }

@@ -9,13 +9,17 @@ namespace Nabla.Serialization;
 /// <summary>One tensor of a safetensors file: its shape and its values as doubles, row-major.</summary>
 public sealed record StoredTensor(int[] Shape, double[] Values)
 {
-    /// <summary>The tensor as a matrix: 2-D as is, 1-D as one row.</summary>
-    public Matrix<T> ToMatrix<T>(string name, string path) where T : struct, IFloatingPointIeee754<T> => Shape.Length switch
+    /// <summary>The tensor as Nabla keeps a layer's tensor (see <see cref="Layers.TensorDescription"/>): a rows × columns
+    /// matrix whose column-major storage is these row-major values, for a (d0, d1, …) tensor the (d1·…) × d0 matrix.</summary>
+    public Matrix<T> ToMatrix<T>(int rows, int columns) where T : struct, IFloatingPointIeee754<T>
     {
-        1 => Kernels.FromRowMajor<T>(1, Shape[0], Values),
-        2 => Kernels.FromRowMajor<T>(Shape[0], Shape[1], Values),
-        _ => throw new DataFormatException(path, $"tensor \"{name}\"", "a 1-D or 2-D tensor", $"shape [{string.Join(", ", Shape)}]"),
-    };
+        if ((long)rows * columns != Values.Length)
+            throw new ArgumentException($"A tensor of shape {this} has {Values.Length} values, not {rows}×{columns}.");
+        var m = Matrix<T>.Build.Dense(rows, columns);
+        var data = Kernels.Values(m);
+        for (var i = 0; i < data.Length; i++) data[i] = T.CreateChecked(Values[i]);
+        return m;
+    }
 
     public override string ToString() => $"[{string.Join(", ", Shape)}]";
 }
@@ -23,36 +27,39 @@ public sealed record StoredTensor(int[] Shape, double[] Values)
 /// <summary>
 /// The safetensors format (Hugging Face's, read by PyTorch, JAX and others): an 8-byte little-endian header length,
 /// a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {string: string}}, then the raw little-endian
-/// tensor bytes. Nabla writes F32 or F64; it reads every dtype of the format, as doubles. Reading validates the whole
+/// tensor bytes. Nabla writes F32 or F64, and I64 for integer tensors (batch norm's num_batches_tracked); it reads every
+/// dtype of the format, as doubles. Reading validates the whole
 /// header first (<see cref="SafeTensorsHeader"/>), so a malformed file is refused before anything is allocated.
 /// </summary>
 public static class SafeTensors
 {
-    /// <summary>Writes <paramref name="tensors"/> (name → row-major values and shape) and string metadata.</summary>
+    /// <summary>Writes <paramref name="tensors"/> (name → row-major values and shape) and string metadata: as F32, or F64
+    /// with <paramref name="doublePrecision"/>, and as I64 those named in <paramref name="integers"/> (counters).</summary>
     public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, double[] Values)> tensors,
-        IReadOnlyDictionary<string, string> metadata, bool doublePrecision)
+        IReadOnlyDictionary<string, string> metadata, bool doublePrecision, IReadOnlySet<string>? integers = null)
     {
         using var file = File.Create(path);
-        Write(file, tensors, metadata, doublePrecision);
+        Write(file, tensors, metadata, doublePrecision, integers);
     }
 
-    /// <summary><see cref="Write(string, IReadOnlyList{ValueTuple{string, int[], double[]}}, IReadOnlyDictionary{string, string}, bool)"/>
+    /// <summary><see cref="Write(string, IReadOnlyList{ValueTuple{string, int[], double[]}}, IReadOnlyDictionary{string, string}, bool, IReadOnlySet{string})"/>
     /// into <paramref name="stream"/>, left open (a checkpoint flushes it to disk before renaming it into place).</summary>
     public static void Write(Stream stream, IReadOnlyList<(string Name, int[] Shape, double[] Values)> tensors,
-        IReadOnlyDictionary<string, string> metadata, bool doublePrecision)
+        IReadOnlyDictionary<string, string> metadata, bool doublePrecision, IReadOnlySet<string>? integers = null)
     {
         var header = new JsonObject { ["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
-        var size = doublePrecision ? 8 : 4;
+        int SizeOf(bool integer) => integer || doublePrecision ? 8 : 4;
         long offset = 0;
         foreach (var (name, shape, values) in tensors)
         {
+            var integer = integers?.Contains(name) ?? false;
             header[name] = new JsonObject
             {
-                ["dtype"] = doublePrecision ? "F64" : "F32",
+                ["dtype"] = integer ? "I64" : doublePrecision ? "F64" : "F32",
                 ["shape"] = new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + (long)values.Length * size),
+                ["data_offsets"] = new JsonArray(offset, offset + (long)values.Length * SizeOf(integer)),
             };
-            offset += (long)values.Length * size;
+            offset += (long)values.Length * SizeOf(integer);
         }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (json.Length + 7) / 8 * 8;   // the format pads the header with spaces to 8-byte alignment
@@ -62,13 +69,17 @@ public static class SafeTensors
         file.Write(word);
         file.Write(json);
         for (var i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
-        foreach (var (_, _, values) in tensors)
+        foreach (var (name, _, values) in tensors)
+        {
+            var integer = integers?.Contains(name) ?? false;
             foreach (var v in values)
             {
-                if (doublePrecision) BinaryPrimitives.WriteDoubleLittleEndian(word, v);
+                if (integer) BinaryPrimitives.WriteInt64LittleEndian(word, checked((long)v));
+                else if (doublePrecision) BinaryPrimitives.WriteDoubleLittleEndian(word, v);
                 else BinaryPrimitives.WriteSingleLittleEndian(word, (float)v);
-                file.Write(word[..size]);
+                file.Write(word[..SizeOf(integer)]);
             }
+        }
         file.Flush();
     }
 

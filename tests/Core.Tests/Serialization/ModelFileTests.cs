@@ -140,7 +140,7 @@ public sealed class ModelFileTests : IDisposable
         foreach (var layer in layers)
         {
             var description = LayerSpec.Read(System.Text.Json.Nodes.JsonNode.Parse(LayerSpec.Describe(layer).ToJsonString()), "m", 0);
-            var rebuilt = description.Build(layer.Parameters);
+            var rebuilt = LayerTypes.Build(description.Type, description.Config, layer.Parameters);
             Assert.Equal(layer, rebuilt);   // records: equal settings and the same parameter matrices
         }
     }
