@@ -27,7 +27,7 @@ static class StepProfile
         if (cpu && !OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("profile --cpu reads Linux's per-thread CPU clock.");
         var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 20000);
         var rng = Rng.Seeded(1);
-        var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
         var state = TrainState<float>.Create(model, optimizer, 1);
         var loss = Loss.SoftmaxCrossEntropy;
         var nanoseconds = new Dictionary<string, long>();

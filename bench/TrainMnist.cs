@@ -18,7 +18,7 @@ static class TrainMnist
 
         var rng = Rng.Seeded(int.Parse(Arg("--seed", "1"), CultureInfo.InvariantCulture));
         var model = Sequential.Of(
-            Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
+            Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
             Layer.Dense(128, 10, Init.Xavier, rng));
         var watch = new Allocations();
         var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), epochs, batchSize: 64,

@@ -20,7 +20,7 @@ public class TrainStepBenchmarks
     {
         (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 10000);
         var rng = Rng.Seeded(1);
-        var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
         state = TrainState<float>.Create(model, new Sgd(0.1), 1);
         order = rng.Permutation(train.Count);
     }

@@ -30,7 +30,7 @@ if (!check.Passed(1e-6)) return 1;
 
 // And it trains like any built-in layer.
 var (train, test) = Mnist.Load("data/mnist", limit: Arg("limit", 10_000));
-var model = Sequential.Of(Dense(784, 64, Init.He, rng), new Swish<float>(), Dense(64, 10, Init.Xavier, rng));
+var model = Sequential.Of(Flatten(), Dense(784, 64, Init.He, rng), new Swish<float>(), Dense(64, 10, Init.Xavier, rng));
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1),
                        epochs: Arg("epochs", 1), batchSize: 32, validation: test, rng);
 Log($"MLP with Swish: test accuracy {result.Last.ValAccuracy:P2}");

@@ -9,7 +9,7 @@ var rows = new List<(double Rate, double Loss, double? ValAccuracy)>();
 foreach (var rate in rates)
 {
     var rng = Rng.Seeded(Seed);   // same initial weights and batch order for every rate
-    var model = Sequential.Of(Dense(784, 128, Init.He, rng), Relu(), Dense(128, 10, Init.Xavier, rng));
+    var model = Sequential.Of(Flatten(), Dense(784, 128, Init.He, rng), Relu(), Dense(128, 10, Init.Xavier, rng));
     try
     {
         var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: rate),

@@ -9,7 +9,7 @@ var (train, test) = Mnist.Load(Arg("data", "data/mnist"), limit: Arg("limit", 60
 Log(train);
 
 var model = Sequential.Of(
-    Dense(784, 128, Init.He, rng), Relu(),
+    Flatten(), Dense(784, 128, Init.He, rng), Relu(),
     Dense(128, 10, Init.Xavier, rng));
 Log(model.Summary(train.SampleShape));
 

@@ -27,7 +27,7 @@ foreach (var (name, optimizer) in optimizers)
     if (only.Length > 0 && !only.Contains(name)) continue;
     var rng = Rng.Seeded(Seed);   // the same weights and the same shuffles for every optimizer
     var model = Sequential.Of(
-        Dense(784, 256, Init.He, rng), Relu(),
+        Flatten(), Dense(784, 256, Init.He, rng), Relu(),
         Dense(256, 128, Init.He, rng), Relu(),
         Dense(128, 10, Init.Xavier, rng));
     var result = model.Fit(train, Loss.SoftmaxCrossEntropy, optimizer, epochs, batch, validation: test, rng);

@@ -3,7 +3,7 @@ var rng = Rng.Seeded(Seed);
 var (train, test) = Mnist.Load();
 
 var model = Sequential.Of(
-    Dense(784, 128, Init.He, rng), Relu(),
+    Flatten(), Dense(784, 128, Init.He, rng), Relu(),
     Dense(128, 10, Init.Xavier, rng));
 
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1),

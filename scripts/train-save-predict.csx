@@ -7,7 +7,7 @@ var rng = Rng.Seeded(Seed);
 var (train, test) = Mnist.Load(Arg("data", "data/mnist"), limit: Arg("limit", 60_000));
 
 var model = Sequential.Of(
-    Dense(784, 128, Init.He, rng), Relu(),
+    Flatten(), Dense(784, 128, Init.He, rng), Relu(),
     Dense(128, 10, Init.Xavier, rng));
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1),
                        epochs: Arg("epochs", 3), batchSize: 32, validation: test, rng);

@@ -2,7 +2,8 @@ namespace Nabla.Data;
 
 /// <summary>
 /// MNIST-format datasets (MNIST, Fashion-MNIST): a folder with train-images-idx3-ubyte, train-labels-idx1-ubyte,
-/// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or with a .gz suffix. Pixels are scaled to [0, 1],
+/// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or with a .gz suffix. Samples are (1, 28, 28) images (a
+/// model starts with a convolution, or with Flatten() before Dense layers); pixels are scaled to [0, 1],
 /// labels one-hot over 10 classes; files listed in a SHA256SUMS beside them are verified.
 /// </summary>
 public static class Mnist
@@ -41,7 +42,9 @@ public static class Mnist
         var size = images.ItemSize;
         var features = new float[count * size];
         for (var i = 0; i < features.Length; i++) features[i] = images.Data[i] / 255f;   // inputs scaled to [0, 1]
-        return Dataset.Classification(name, features, size, labels.Data.Take(count).Select(b => (int)b).ToArray(), 10);
+        var data = Dataset.Classification(name, features, size, labels.Data.Take(count).Select(b => (int)b).ToArray(), 10);
+        // [count, rows, columns] images are 1-channel (1, rows, columns) samples, as torchvision gives them.
+        return images.Dimensions.Length == 3 ? data.WithSampleShape(SampleShape.Image(1, images.Dimensions[1], images.Dimensions[2])) : data;
     }
 
     static Dataset LoadPair(string folder, string split, int? limit) =>

@@ -57,7 +57,8 @@ public static class PredictExtensions
     }
 
     /// <summary>The prediction for an image file (PNG, JPEG, …): read in grayscale, resized to the model's input
-    /// (<paramref name="size"/>, default a square of the first Dense layer's inputs: 784 → 28 × 28), inverted when
+    /// (<paramref name="size"/>; by default the model's input shape when it is a 1-channel image, as for a CNN trained by
+    /// Fit, else a square of the first Dense layer's inputs: 784 → 28 × 28), inverted when
     /// <paramref name="invert"/> (a dark digit on white paper, for a model trained on MNIST's white on black), and
     /// scaled as <see cref="Mnist"/> scales pixels (p / 255, in [0, 1]) or by <paramref name="scale"/> when given.</summary>
     public static Prediction PredictImage<T>(this Sequential<T> model, string path, bool invert = false, ILoss? loss = null,
@@ -69,7 +70,8 @@ public static class PredictExtensions
         where T : struct, IFloatingPointIeee754<T>
     {
         var inputs = model.Layers.OfType<Dense<T>>().FirstOrDefault()?.Inputs;
-        var shape = size ?? (inputs is { } n ? ImageShape.Guess(n) : null)
+        var shape = size ?? (model.InputShape is { IsImage: true, Channels: 1 } input ? new ImageShape(input.Height, input.Width) : null)
+            ?? (inputs is { } n ? ImageShape.Guess(n) : null)
             ?? throw new ArgumentException($"PredictImage: cannot tell the image size the model takes ({(inputs is { } k ? $"{k} inputs is not a square" : "no Dense layer")}); pass size: new ImageShape(height, width).");
         var image = ImageFile.ReadGray(path).Resize(shape.Width, shape.Height);
         return (invert ? image.Inverted() : image).ToFeatures(scale);

@@ -65,12 +65,19 @@ public sealed class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         var model = Sequential.Of(
             Layer.Dense(4, 3, rng) with { WeightRegularizer = Regularizer.L2(1e-3) }, Layer.LeakyRelu(0.1), Layer.Dropout(0.25),
             Layer.Dense(3, 2, rng) with { BiasRegularizer = Regularizer.L1(1e-4) }, Layer.Softmax());
+        // A CNN too: convolution settings (kernel pairs, "same" padding, bias flags), pooling, batch norm's state with
+        // its int64 counter, and the input shape.
+        var cnn = Sequential.Of(SampleShape.Image(1, 6, 6),
+            Layer.Conv2D(1, 2, 3, rng, padding: "same"), Layer.BatchNorm(2), Layer.MaxPool2D(2), Layer.Conv2D(2, 2, 2, rng, bias: false),
+            Layer.AvgPool2D(2, stride: 1, padding: 1), Layer.GlobalAveragePool2D(), Layer.Dense(2, 2, rng));
         var modelFile = Path.GetTempFileName();
-        byte[] modelBytes;
+        byte[] modelBytes, cnnBytes;
         try
         {
             model.Save(modelFile);
             modelBytes = File.ReadAllBytes(modelFile);
+            cnn.Save(modelFile);
+            cnnBytes = File.ReadAllBytes(modelFile);
         }
         finally { File.Delete(modelFile); }
 
@@ -86,7 +93,7 @@ public sealed class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         var kaggle = Encoding.UTF8.GetBytes("pixel0,pixel1,pixel2\n0,0,128\n12,\"3\",0\n");
         return
         [
-            new("model", [modelBytes], 6000, b => ModelFile.Load<float>(new MemoryStream(b), "mutant")),
+            new("model", [modelBytes, cnnBytes], 6000, b => ModelFile.Load<float>(new MemoryStream(b), "mutant")),
             new("safetensors", [tensors], 5000, b => SafeTensors.Read(new MemoryStream(b), "mutant")),
             new("idx", [images, labels, Data.IdxCorpus.Gzip(images)], 6000, b => Idx.Read(new MemoryStream(b), "mutant")),
             new("csv", [csv, csvHeaderless, kaggle], 6000, b =>

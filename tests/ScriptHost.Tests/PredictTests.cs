@@ -19,7 +19,7 @@ public sealed class PredictTests(HostFolder folder) : IClassFixture<HostFolder>
     {
         var (train, test) = Mnist.Load(Path.Combine(Host.RepoRoot, "data", "mnist"), limit: 2000);
         var rng = Rng.Seeded(6);
-        var model = Sequential.Of(Layer.Dense(784, 24, Init.He, rng), Layer.Relu(), Layer.Dense(24, 10, Init.Xavier, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 24, Init.He, rng), Layer.Relu(), Layer.Dense(24, 10, Init.Xavier, rng));
         return (model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), 1, 32, null, rng).Model, test);
     });
 

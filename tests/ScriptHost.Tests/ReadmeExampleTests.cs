@@ -35,7 +35,7 @@ public sealed partial class ReadmeExampleTests(HostFolder folder) : IClassFixtur
             var rng = Rng.Seeded(Seed);
             var (train, test) = Mnist.Load(@"{{Path.Combine(Host.RepoRoot, "data", "mnist")}}", limit: 1000);
             test = test.Take(200);
-            var result = Sequential.Of(Dense(784, 16, rng), Relu(), Dense(16, 10, rng))
+            var result = Sequential.Of(Flatten(), Dense(784, 16, rng), Relu(), Dense(16, 10, rng))
                 .Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), epochs: 1, batchSize: 32, validation: null, rng);
 
             """;

@@ -11,7 +11,7 @@ public class ThreadCountTests
         using var _ = Backend.Using(backend, threads);
         var rng = Rng.Seeded(11);
         var model = Sequential.Of(
-            Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
+            Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
             Layer.Dense(128, 10, Init.Xavier, rng));
         return model.Fit(Images.Value, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), epochs: 1, batchSize: 64,
             validation: null, rng).Model.Parameters;

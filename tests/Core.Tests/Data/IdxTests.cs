@@ -162,6 +162,10 @@ public sealed class IdxTests : IDisposable
         Assert.Equal(100, train.Count);
         Assert.Equal(10_000, test.Count);
         Assert.Equal(784, train.FeatureCount);
+        Assert.Equal(SampleShape.Image(1, 28, 28), train.SampleShape);
+        Assert.Equal(SampleShape.Image(1, 28, 28), test.SampleShape);
+        Assert.Equal(SampleShape.Image(1, 28, 28), train.Take(10).SampleShape);   // subsets keep it
+        Assert.Contains("100 samples × 1×28×28 images, 10 classes", train.ToString());
         Assert.Equal(10, train.Classes);
         Assert.All(train.Features, v => Assert.InRange(v, 0f, 1f));
         Assert.Equal(5, train.Labels![0]);   // the first MNIST training digit is a 5

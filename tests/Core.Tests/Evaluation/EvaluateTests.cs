@@ -7,7 +7,7 @@ public class EvaluateTests
     {
         var (train, test) = Mnist.Load(TestSupport.DataPath("mnist"), limit: 2000);
         var rng = Rng.Seeded(3);
-        var model = Sequential.Of(Layer.Dense(784, 32, Init.He, rng), Layer.Relu(), Layer.Dense(32, 10, Init.Xavier, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 32, Init.He, rng), Layer.Relu(), Layer.Dense(32, 10, Init.Xavier, rng));
         var small = test.Take(500);
         return (model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), 2, 32, small, rng), small);
     });

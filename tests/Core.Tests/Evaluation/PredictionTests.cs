@@ -10,7 +10,7 @@ public class PredictionTests
     {
         var (train, _) = Mnist.Load(TestSupport.DataPath("mnist"), limit: 2000);
         var rng = Rng.Seeded(4);
-        var model = Sequential.Of(Layer.Dense(784, 32, Init.He, rng), Layer.Relu(), Layer.Dense(32, 10, Init.Xavier, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 32, Init.He, rng), Layer.Relu(), Layer.Dense(32, 10, Init.Xavier, rng));
         return model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), 2, 32, null, rng).Model;
     });
 

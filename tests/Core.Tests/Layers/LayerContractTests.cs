@@ -51,9 +51,9 @@ public abstract class LayerContract
         var outputBefore = TestSupport.Snapshot(trace.Output);
         var backprop = layer.Backward(trace, dy);
 
-        Assert.Equal((c.N, output.Size), (y.RowCount, y.ColumnCount));
-        Assert.Equal((c.N, output.Size), (trace.Output.RowCount, trace.Output.ColumnCount));
-        Assert.Equal((c.N, shape.Size), (backprop.InputGradient!.RowCount, backprop.InputGradient.ColumnCount));
+        Assert.Equal((x.RowCount, output.Size), (y.RowCount, y.ColumnCount));
+        Assert.Equal((x.RowCount, output.Size), (trace.Output.RowCount, trace.Output.ColumnCount));
+        Assert.Equal((x.RowCount, shape.Size), (backprop.InputGradient!.RowCount, backprop.InputGradient.ColumnCount));
         var gradients = backprop.Gradient.Tensors;
         Assert.Equal(layer.Parameters.Count, gradients.Count);
         for (var p = 0; p < gradients.Count; p++)
@@ -215,4 +215,88 @@ public sealed class LinearContract : LayerContract
 public sealed class DropoutContract : LayerContract
 {
     protected override ILayer<double> Build(LayerCase c, Rng rng) => new Dropout<double>(0.4);
+}
+
+/// <summary>Layers that take images: the case's C×H×W, inputs uniform in ±3.</summary>
+public abstract class ImageContract : LayerContract
+{
+    protected override SampleShape InputShape(LayerCase c) => SampleShape.Image(c.C, c.H, c.W);
+
+    protected override Matrix<double> Input(LayerCase c, SampleShape shape, Rng rng) => TestSupport.Random(rng, c.N, shape.Size);
+
+    /// <summary>The case's padding, or "same" for a quarter of the cases.</summary>
+    protected static Padding PaddingOf(LayerCase c) => c.Seed % 4 == 0 ? Padding.Same : c.Padding;
+
+    /// <summary>The case's kernel, cut down to fit the padded image (a window larger than its input is an error, tested apart).</summary>
+    protected static int KernelOf(LayerCase c, Padding padding) =>
+        padding.IsSame ? c.Kernel : Math.Min(c.Kernel, Math.Min(c.H, c.W) + 2 * padding.Pixels);
+}
+
+public sealed class FlattenContract : ImageContract
+{
+    protected override ILayer<double> Build(LayerCase c, Rng rng) => new Flatten<double>();
+}
+
+/// <summary>Random channels, kernel, stride and padding (valid, numbers, "same"), with and without bias.</summary>
+public sealed class Conv2DContract : ImageContract
+{
+    protected override ILayer<double> Build(LayerCase c, Rng rng)
+    {
+        var padding = PaddingOf(c);
+        var kernel = KernelOf(c, padding);
+        return Layer<double>.Conv2D(c.C, c.Outputs, kernel, rng, c.Stride, padding, bias: c.Seed % 3 != 1);
+    }
+}
+
+/// <summary>Inputs are distinct values at least 0.01 apart (a shuffled grid): a tie within the 1e-6 difference step
+/// would let a difference move the maximum to another pixel, where the derivative jumps.</summary>
+public sealed class MaxPool2DContract : ImageContract
+{
+    protected override ILayer<double> Build(LayerCase c, Rng rng)
+    {
+        var size = Math.Min(c.Kernel, Math.Min(c.H, c.W) + 2 * Math.Min(c.Padding, c.Kernel / 2));
+        return new MaxPool2D<double>(size, c.Stride, Math.Min(c.Padding, size / 2));
+    }
+
+    protected override Matrix<double> Input(LayerCase c, SampleShape shape, Rng rng)
+    {
+        var order = rng.Permutation(c.N * shape.Size);
+        return Matrix<double>.Build.Dense(c.N, shape.Size, (i, j) => 0.01 * order[j * c.N + i] - 1 + 0.001 * rng.Uniform(0, 1));
+    }
+}
+
+public sealed class AvgPool2DContract : ImageContract
+{
+    protected override ILayer<double> Build(LayerCase c, Rng rng)
+    {
+        var size = Math.Min(c.Kernel, Math.Min(c.H, c.W) + 2 * Math.Min(c.Padding, c.Kernel / 2));
+        return new AvgPool2D<double>(size, c.Stride, Math.Min(c.Padding, size / 2));
+    }
+}
+
+public sealed class GlobalAveragePool2DContract : ImageContract
+{
+    protected override ILayer<double> Build(LayerCase c, Rng rng) => new GlobalAveragePool2D<double>();
+}
+
+/// <summary>Training mode over the channels of an image (even seeds) or the features of a dense batch (odd seeds), with
+/// random γ, β and running statistics. At least 3 values per channel: with 2, x̂ = ±1 whatever x is (up to ε), so dx is
+/// of the order of ε and a finite difference of an almost flat function says nothing. The gradient goes through the
+/// batch statistics.</summary>
+public sealed class BatchNormContract : LayerContract
+{
+    protected override SampleShape InputShape(LayerCase c) => c.Seed % 2 == 0 ? SampleShape.Image(c.C, c.H, c.W) : SampleShape.Features(c.Features);
+
+    protected override Matrix<double> Input(LayerCase c, SampleShape shape, Rng rng) => TestSupport.Random(rng, c.N + 2, shape.Size);
+
+    protected override ILayer<double> Build(LayerCase c, Rng rng)
+    {
+        var features = InputShape(c).Channels;
+        return Layer<double>.BatchNorm(features) with
+        {
+            Gamma = TestSupport.Random(rng, 1, features), Beta = TestSupport.Random(rng, 1, features),
+            RunningMean = TestSupport.Random(rng, 1, features), RunningVariance = TestSupport.Random(rng, 1, features, 0.5, 2),
+            BatchesTracked = Matrix<double>.Build.Dense(1, 1, 3),
+        };
+    }
 }

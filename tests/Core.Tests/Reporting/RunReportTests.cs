@@ -14,7 +14,7 @@ public sealed class RunReportTests : IDisposable
     {
         var (train, test) = Mnist.Load(TestSupport.DataPath("mnist"), limit: 1000);
         var rng = Rng.Seeded(5);
-        var model = Sequential.Of(Layer.Dense(784, 16, Init.He, rng), Layer.Relu(), Layer.Dense(16, 10, Init.Xavier, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 16, Init.He, rng), Layer.Relu(), Layer.Dense(16, 10, Init.Xavier, rng));
         var trained = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), 1, 32, null, rng).Model;
         return trained.Evaluate(test.Take(300), Loss.SoftmaxCrossEntropy, gallery: 6);
     });

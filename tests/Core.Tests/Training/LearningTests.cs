@@ -1,6 +1,6 @@
 namespace Nabla.Tests.Training;
 
-/// <summary>A small MLP learns real MNIST: 5,000 training images, tested on 1,000 it never saw.</summary>
+/// <summary>A small MLP and a small CNN learn real MNIST: up to 5,000 training images, tested on 1,000 they never saw.</summary>
 public class LearningTests
 {
     static readonly Lazy<(Dataset Train, Dataset Test)> Subset = new(() =>
@@ -16,7 +16,7 @@ public class LearningTests
     {
         var rng = Rng.Seeded(seed);
         var model = Sequential.Of(
-            Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
+            Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
             Layer.Dense(128, 10, Init.Xavier, rng));
         var steps = epochs * ((images + 31) / 32);
         return model.Fit(Subset.Value.Train.Take(images), Loss.SoftmaxCrossEntropy, new Sgd(new CosineDecay(0.1, DecaySteps: steps)),
@@ -40,5 +40,30 @@ public class LearningTests
         var c = TrainMlp(seed: 8, epochs: 1, images: 1000).Model.Parameters;
         for (var i = 0; i < a.Count; i++) Assert.Equal(TestSupport.Snapshot(a[i]), TestSupport.Snapshot(b[i]));
         Assert.NotEqual(TestSupport.Snapshot(a[0]), TestSupport.Snapshot(c[0]));
+    }
+
+    /// <summary>A tiny CNN with batch norm (conv 1→8 3×3, BN, ReLU, max-pool 2, flatten, dense 1352→10): the image path
+    /// end to end, and batch norm's running statistics carried through Fit into the model that evaluates.</summary>
+    [Fact]
+    public void Small_cnn_with_batch_norm_reaches_90_percent_and_keeps_its_running_statistics()
+    {
+        var rng = Rng.Seeded(3);
+        var model = Sequential.Of(
+            Layer.Conv2D(1, 8, 3, rng), Layer.BatchNorm(8), Layer.Relu(), Layer.MaxPool2D(2),
+            Layer.Flatten(), Layer.Dense(8 * 13 * 13, 10, rng));
+        // PyTorch 1.13 with the same settings: 92.8% to 93.1% over seeds 0 to 2.
+        var result = model.Fit(Subset.Value.Train.Take(3000), Loss.SoftmaxCrossEntropy, new Sgd(0.02, Momentum: 0.9),
+            epochs: 2, batchSize: 32, validation: Subset.Value.Test, rng);
+
+        Assert.True(result.Last.ValAccuracy >= 0.90, $"test accuracy {result.Last.ValAccuracy:P2} < 90%");
+        Assert.Equal(SampleShape.Image(1, 28, 28), result.Model.InputShape);
+        var state = result.Model.State;
+        Assert.Equal(["1.running_mean", "1.running_var", "1.num_batches_tracked"], state.Names.ToArray());
+        Assert.Equal(2 * 94, state["1.num_batches_tracked"][0, 0]);   // 2 epochs of 94 batches
+        Assert.NotEqual(TestSupport.Snapshot(model.State["1.running_mean"]), TestSupport.Snapshot(state["1.running_mean"]));
+        // Inference reads the running statistics: a model with the initial ones scores differently.
+        var initial = result.Model.WithState(model.State);
+        Assert.NotEqual(result.Model.Evaluate(Subset.Value.Test, Loss.SoftmaxCrossEntropy).Loss,
+                        initial.Evaluate(Subset.Value.Test, Loss.SoftmaxCrossEntropy).Loss);
     }
 }

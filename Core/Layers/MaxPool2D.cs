@@ -1,0 +1,105 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Max pooling, PyTorch's nn.MaxPool2d: y[n, c, i, j] = max over the window's real pixels of x[n, c, i·S − P + kh, j·S − P + kw]
+/// (kh, kw &lt; Size; padding never wins). x: N × (C·H·W) images, y: N × (C·OH·OW), OH = ⌊(H + 2P − Size)/S⌋ + 1. Backward sends
+/// each dy to the pixel that won its window (the first on ties, as PyTorch): the winners are kept in the trace.
+/// </summary>
+public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>A Size × Size window moving by <paramref name="stride"/> (default: Size, windows side by side) over the image
+    /// padded with <paramref name="padding"/> pixels per side (at most Size / 2, as PyTorch requires).</summary>
+    public MaxPool2D(int size, int? stride = null, int padding = 0)
+    {
+        Size = Window.CheckSize(size, nameof(size), "MaxPool2D");
+        Stride = stride ?? size;
+        Padding = padding;
+    }
+
+    /// <summary>The window's side.</summary>
+    public int Size { get; }
+
+    /// <summary>Pixels the window moves per step, ≥ 1.</summary>
+    public int Stride { get; init => field = Window.CheckStride(value, "MaxPool2D"); }
+
+    /// <summary>Pixels of padding per side, 0 to Size / 2 (a window must hold a real pixel).</summary>
+    public int Padding
+    {
+        get;
+        init => field = value >= 0 && value <= Size / 2 ? value
+            : throw new ArgumentOutOfRangeException(nameof(Padding), value, $"MaxPool2D: padding must be between 0 and half the window ({Size / 2}), got {value}.");
+    }
+
+    WindowGeometry Geometry(int n, SampleShape input) => Window.Over(this, input, n, Size, Size, Stride, Layers.Padding.Of(Padding));
+
+    /// <summary>(C, H, W) → (C, OH, OW).</summary>
+    public SampleShape OutputShape(SampleShape input)
+    {
+        var g = Geometry(1, input);
+        return SampleShape.Image(input.Channels, g.OH, g.OW);
+    }
+
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
+    {
+        Shape.Require(this, x, input);
+        var g = Geometry(x.RowCount, input);
+        var y = Kernels.Uninitialized<T>(x.RowCount, input.Channels * g.OH * g.OW);
+        using var argmax = new Scratch<T>(g.OutputLength(input.Channels));   // inference needs no winners: a pooled span
+        PoolingKernels.MaxForward<T>(g, Kernels.Values(x), Kernels.Values(y), argmax.Span);
+        return y;
+    }
+
+    /// <summary>Like <see cref="Forward"/>, keeping each window's winner ("argmax": its offset kh·Size + kw) for backward.</summary>
+    public Trace<T> ForwardTrain(Matrix<T> x, SampleShape input, Rng rng)
+    {
+        Shape.Require(this, x, input);
+        var g = Geometry(x.RowCount, input);
+        var y = Kernels.Uninitialized<T>(x.RowCount, input.Channels * g.OH * g.OW);
+        var argmax = Kernels.UninitializedLike(y);
+        PoolingKernels.MaxForward<T>(g, Kernels.Values(x), Kernels.Values(y), Kernels.Values(argmax));
+        return new Trace<T>(x, input, y).With("argmax", argmax);
+    }
+
+    // y = x[argmax]  ⇒  dx[argmax] += dy, 0 elsewhere
+    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
+    {
+        Shape.RequireSame(this, "dy", dy, "output", trace.Output);
+        if (!needInputGradient) return new(NoGradient<T>.Instance, null);
+        var g = Geometry(trace.Input.RowCount, trace.InputShape);
+        var dx = Kernels.UninitializedLike(trace.Input);
+        PoolingKernels.MaxBackward<T>(g, Kernels.Values(dy), Kernels.Values(trace["argmax"]), Kernels.Values(dx));
+        return new(NoGradient<T>.Instance, dx);
+    }
+
+    public static string TypeName => "max_pool2d";
+
+    public LayerConfig Config => new(("kernel_size", Size), ("stride", Stride), ("padding", Padding));
+
+    public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
+    {
+        Build(config, []);
+        return [];
+    }
+
+    public static MaxPool2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors)
+    {
+        var size = config.Size("kernel_size");
+        return new(size, config.Int("stride", 1, expected: "a stride ≥ 1"), config.Int("padding", 0, size / 2, $"a padding between 0 and {size / 2}"));
+    }
+
+    public override string ToString() => $"MaxPool2D({Size}{(Stride == Size ? "" : $", stride {Stride}")}{(Padding == 0 ? "" : $", padding {Padding}")})";
+}
+
+public static partial class Layer<T>
+{
+    /// <summary>Max pooling over size × size windows, moving by <paramref name="stride"/> (default: size).</summary>
+    public static MaxPool2D<T> MaxPool2D(int size, int? stride = null, int padding = 0) => new(size, stride, padding);
+}
+
+public static partial class Layer
+{
+    /// <inheritdoc cref="Layer{T}.MaxPool2D(int, int?, int)"/>
+    public static MaxPool2D<float> MaxPool2D(int size, int? stride = null, int padding = 0) => new(size, stride, padding);
+}
