@@ -4,7 +4,6 @@ using Nabla.Models;
 
 namespace Nabla.Serialization.Onnx;
 
-using LayerDescription = Nabla.Layers.LayerDescription;   // not Serialization's older record of the same name
 
 /// <summary>
 /// Writes a <see cref="Sequential{T}"/> as an ONNX model (opset <see cref="Opset"/>, IR version 8), the format

@@ -3,8 +3,6 @@ using Nabla.Layers;
 
 namespace Nabla.Serialization.Onnx;
 
-using LayerDescription = Nabla.Layers.LayerDescription;   // not Serialization's older record of the same name
-
 /// <summary>
 /// How each layer type is written as ONNX operators (opset <see cref="OnnxExport.Opset"/>). A layer arrives as its
 /// description (type, settings, named tensors with PyTorch's shapes) and its tensors, whose storage already holds
@@ -25,25 +23,53 @@ static class OnnxOperators
         ["leaky_relu"] = (g, l) => g.Node("LeakyRelu", l.Name("leaky_relu"), null, OnnxGraph.Float("alpha", l.Config.Number("alpha"))),
         ["sigmoid"] = (g, l) => g.Node("Sigmoid", l.Name("sigmoid")),
         ["tanh"] = (g, l) => g.Node("Tanh", l.Name("tanh")),
-        ["softmax"] = (g, l) => OverSample(g, l, "Softmax"),
-        ["log_softmax"] = (g, l) => OverSample(g, l, "LogSoftmax"),
+        ["softmax"] = (g, l) => g.Node("Softmax", l.Name("softmax"), null, OnnxGraph.Int("axis", -1)),   // feature vectors only (Nabla refuses images)
+        ["log_softmax"] = (g, l) => g.Node("LogSoftmax", l.Name("log_softmax"), null, OnnxGraph.Int("axis", -1)),
         ["linear"] = (g, l) => g.Node("Identity", l.Name("linear")),
         // Inference: dropout is the identity (inverted dropout scales in training, not at inference).
         ["dropout"] = (g, l) => g.Node("Identity", l.Name("dropout")),
+        // Nabla's CHW sample is ONNX's NCHW image row by row, and the weight is PyTorch's (out, in, kh, kw): Conv as is.
+        ["conv2d"] = (g, l) => g.Node("Conv", l.Name("conv"),
+            l.Config.Flag("bias") ? [l.Tensor("weight"), l.Tensor("bias")] : [l.Tensor("weight")],
+            Window(l, KernelOf(l.Config), Padding.Read(l.Config, "padding"))),
+        // Padding reads as −∞ in both (a window never takes a padded zero).
+        ["max_pool2d"] = (g, l) => g.Node("MaxPool", l.Name("max_pool"), null,
+            Window(l, Square(l.Config.Size("kernel_size")), Padding.Of(l.Config.Int("padding", 0)))),
+        // Nabla divides by the whole window, padded zeros included: PyTorch's count_include_pad=True.
+        ["avg_pool2d"] = (g, l) => g.Node("AveragePool", l.Name("avg_pool"), null,
+            [.. Window(l, Square(l.Config.Size("kernel_size")), Padding.Of(l.Config.Int("padding", 0))), OnnxGraph.Int("count_include_pad", 1)]),
+        // GlobalAveragePool keeps (N, C, 1, 1); Nabla's output is the C features.
+        ["global_avg_pool2d"] = (g, l) =>
+        {
+            g.Node("GlobalAveragePool", l.Name("global_avg_pool"));
+            g.Node("Flatten", l.Name("flatten"), null, OnnxGraph.Int("axis", 1));
+        },
+        // Inference: y = γ·(x − running mean)/√(running var + ε) + β over the channels of (N, C, H, W) or the features of (N, C).
+        ["batch_norm"] = (g, l) => g.Node("BatchNormalization", l.Name("batch_norm"),
+            [l.Tensor("weight"), l.Tensor("bias"), l.Tensor("running_mean"), l.Tensor("running_var")],
+            OnnxGraph.Float("epsilon", l.Config.Number("epsilon")), OnnxGraph.Float("momentum", 1 - l.Config.Number("momentum"))),
+        ["flatten"] = (g, l) => g.Node("Flatten", l.Name("flatten"), null, OnnxGraph.Int("axis", 1)),
     };
 
-    /// <summary>Softmax and log-softmax run over every value of a sample (Nabla's rows); ONNX's run over one axis, so an
-    /// image is flattened around them and given its shape back.</summary>
-    static void OverSample(OnnxGraph g, LayerInGraph l, string op)
+    static (int Height, int Width) Square(int size) => (size, size);
+
+    // kernel_size is [kh, kw], or one number for a square kernel.
+    static (int Height, int Width) KernelOf(LayerConfig config) => config.Node("kernel_size") is System.Text.Json.Nodes.JsonArray
+        ? (config.Ints("kernel_size", 2, 1)[0], config.Ints("kernel_size", 2, 1)[1])
+        : Square(config.Size("kernel_size"));
+
+    /// <summary>kernel_shape, strides and explicit pads [top, left, bottom, right] of a window layer: "same" is resolved for
+    /// this layer's input size (TensorFlow's split, the odd pixel at the bottom and right), as the kernels resolve it.</summary>
+    static AttributeProto[] Window(LayerInGraph l, (int Height, int Width) kernel, Padding padding)
     {
-        if (!l.Input.IsImage)
-        {
-            g.Node(op, l.Name(op.ToLowerInvariant()), null, OnnxGraph.Int("axis", -1));
-            return;
-        }
-        g.Node("Flatten", l.Name("flatten"), null, OnnxGraph.Int("axis", 1));
-        g.Node(op, l.Name(op.ToLowerInvariant()), null, OnnxGraph.Int("axis", -1));
-        g.Node("Reshape", l.Name("reshape"), [g.Int64Initializer(l.Name("shape"), [0, .. l.Input.Dimensions.Select(d => (long)d)])]);
+        var stride = l.Config.Int("stride", 1);
+        var geometry = padding.Geometry(1, l.Input, kernel.Height, kernel.Width, stride);
+        return
+        [
+            OnnxGraph.Ints("kernel_shape", kernel.Height, kernel.Width),
+            OnnxGraph.Ints("strides", stride, stride),
+            OnnxGraph.Ints("pads", geometry.PadTop, geometry.PadLeft, geometry.PadBottom, geometry.PadRight),
+        ];
     }
 }
 

@@ -59,6 +59,49 @@ public class OnnxExportTests
         finally { File.Delete(path); }
     }
 
+    // Non-trivial running statistics and affine parameters, so inference through BatchNormalization is tested for real.
+    static BatchNorm<float> Trained(BatchNorm<float> bn, Rng rng)
+    {
+        Matrix<float> Random(double low, double high) => Matrix<float>.Build.Dense(1, bn.Features, (_, _) => (float)rng.Uniform(low, high));
+        return bn with { Gamma = Random(0.5, 1.5), Beta = Random(-0.5, 0.5), RunningMean = Random(-0.3, 0.3), RunningVariance = Random(0.5, 2) };
+    }
+
+    static void AssertOnnxRuntimeAgrees(Sequential<float> model, SampleShape input, Rng rng)
+    {
+        var x = Matrix<float>.Build.Dense(5, input.Size, (_, _) => (float)rng.Uniform(-2, 2));
+        var path = TempFile();
+        try
+        {
+            model.ExportOnnx(path, input);
+            AssertClose(model.Forward(x), RunInOnnxRuntime(path, x, input));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]   // issue 13: a CNN with BatchNorm and Dropout; each window layer with stride, padding 'same' and a number
+    public void A_cnn_with_batch_norm_and_dropout_runs_in_onnx_runtime_with_nablas_outputs()
+    {
+        var rng = new Rng(12);
+        var image = SampleShape.Image(2, 9, 8);
+        var model = Sequential.Of(image,
+            Layer.Conv2D(2, 4, 3, rng, padding: "same"), Trained(Layer.BatchNorm(4), rng), Layer.Relu(), Layer.Dropout(0.25),
+            Layer.MaxPool2D(2, padding: 1),
+            Layer.Conv2D(4, 6, 3, rng, stride: 2, padding: 1, bias: false), Layer.LeakyRelu(0.1),
+            Layer.AvgPool2D(2, stride: 1, padding: 1),
+            Layer.Conv2D(6, 3, 2, rng, stride: 2, padding: "same"), Layer.Tanh(),
+            Layer.Flatten(), Layer.Dense(3 * 2 * 2, 7, rng), Trained(Layer.BatchNorm(7), rng), Layer.Sigmoid(),
+            Layer.Dense(7, 4, rng), Layer.Softmax());
+        AssertOnnxRuntimeAgrees(model, image, rng);
+    }
+
+    [Fact]
+    public void Global_average_pooling_runs_in_onnx_runtime_with_nablas_outputs()
+    {
+        var rng = new Rng(13);
+        var image = SampleShape.Image(3, 6, 5);
+        AssertOnnxRuntimeAgrees(Sequential.Of(image, Layer.Conv2D(3, 5, 3, rng), Layer.GlobalAveragePool2D(), Layer.Dense(5, 3, rng), Layer.LogSoftmax()), image, rng);
+    }
+
     [Fact]
     public void The_graph_has_the_names_and_dynamic_batch_a_user_expects()
     {
@@ -99,15 +142,15 @@ public class OnnxExportTests
     {
         var (train, test) = Mnist.Load(Path.Combine(TestSupport.RepoRoot, "data", "mnist"), limit: 3000);
         var rng = Rng.Seeded(4);
-        var model = Sequential.Of(Layer.Dense(784, 32, Init.He, rng), Layer.Relu(), Layer.Dense(32, 10, rng));
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 32, Init.He, rng), Layer.Relu(), Layer.Dense(32, 10, rng));
         model = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), 2, 32, null, rng).Model;
         var path = TempFile();
         try
         {
-            model.ExportOnnx(path);
+            model.ExportOnnx(path, test.SampleShape);
             var x = Batches.Of<float>(test, test.Count).Single().X;
             var nabla = Kernels.ArgMaxRows(model.Forward(x));
-            var onnx = Kernels.ArgMaxRows(RunInOnnxRuntime(path, x, SampleShape.Features(784)));
+            var onnx = Kernels.ArgMaxRows(RunInOnnxRuntime(path, x, test.SampleShape));
             var (nablaCorrect, onnxCorrect) = (nabla.Where((c, i) => c == test.Labels![i]).Count(), onnx.Where((c, i) => c == test.Labels![i]).Count());
             Assert.True(nablaCorrect > 8500, $"the model should have learned something: {nablaCorrect} of {test.Count}");
             Assert.True(Math.Abs(nablaCorrect - onnxCorrect) <= 5, $"Nabla {nablaCorrect}, ONNX Runtime {onnxCorrect} correct of {test.Count}");
