@@ -11,7 +11,7 @@ public sealed class LossCheckTests
     });
 
     static Sequential<float> Mlp(Rng rng, params ILayer<float>[] head) =>
-        Sequential.Of([Layer.Dense(784, 64, Init.He, rng), Layer.Relu(), Layer.Dense(64, 10, Init.Xavier, rng), .. head]);
+        Sequential.Of([Layer.Flatten(), Layer.Dense(784, 64, Init.He, rng), Layer.Relu(), Layer.Dense(64, 10, Init.Xavier, rng), .. head]);
 
     static FitResult<float> Fit(Sequential<float> model, ILoss loss, Rng rng, Dataset? train = null) =>
         model.Fit(train ?? Digits.Value.Train, loss, new Sgd(LearningRate: 0.1), epochs: 2, batchSize: 32, validation: Digits.Value.Test, rng);
