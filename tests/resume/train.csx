@@ -3,7 +3,7 @@
 var rng = Rng.Seeded(Seed);
 var (train, test) = Mnist.Load(limit: Arg("limit", 3000));
 var model = Sequential.Of(
-    Dense(784, 64, Init.He, rng) with { WeightRegularizer = Regularizer.L2(1e-4) }, Relu(), Dropout(0.2),
+    Flatten(), Dense(784, 64, Init.He, rng) with { WeightRegularizer = Regularizer.L2(1e-4) }, Relu(), Dropout(0.2),
     Dense(64, 10, Init.Xavier, rng));
 var epochs = Arg("epochs", 8);
 var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Adam(new CosineDecay(2e-3, DecaySteps: epochs * 3000 / 32, WarmupSteps: 20)),
