@@ -69,6 +69,8 @@ public static class SafeTensorsCorpus
         new("a byte that is not UTF-8 inside a tensor name", File([.. "{\"a\u00e9"u8, 0xFF, .. "\": 1}"u8], 0), "byte 13"),
         new("a truncated UTF-8 sequence at the end of the header", File([.. "{} "u8, 0xE2, 0x82], 0), "byte 11"),
         new("valid JSON that is an array, not an object", File("[]", 0), "found an array"),
+        new("valid JSON that is a string", File("\"a\"", 0), "found \"a\""),
+        new("valid JSON that is null", File("null", 0), "found null"),
         new("valid JSON that is a number", File("42", 0), "found 42"),
         new("malformed JSON: the object is never closed", File("{" + A, 8), "malformed JSON"),
         new("a comment in the JSON", File("{/* c */" + A + "}", 8), "malformed JSON"),
@@ -82,6 +84,8 @@ public static class SafeTensorsCorpus
         new("a __metadata__ value that is a number", File("""{"__metadata__": {"format": 1}}""", 0), "string value"),
         new("a __metadata__ value that is an object", File("""{"__metadata__": {"format": {"x": "y"}}}""", 0), "string value"),
         new("a __metadata__ that is an array", File("""{"__metadata__": ["pt"]}""", 0), "an object of strings"),
+        new("a __metadata__ value that is null", File("""{"__metadata__": {"format": null}}""", 0), "string value"),
+        new("a byte that is not UTF-8 inside a __metadata__ value", File([.. "{\"__metadata__\": {\"format\": \"p"u8, 0xC3, .. "t\"}}"u8], 0), "byte 38"),
         new("a duplicate __metadata__ key", File("""{"__metadata__": {"k": "a", "k": "b"}}""", 0), "duplicate key"),
         new("two __metadata__ objects", File("""{"__metadata__": {}, "__metadata__": {}}""", 0), "duplicate key"),
 
@@ -90,6 +94,7 @@ public static class SafeTensorsCorpus
         new("an entry without dtype", File("""{"a": {"shape": [2], "data_offsets": [0, 8]}}""", 8), "no dtype"),
         new("an entry without data_offsets", File("""{"a": {"dtype": "F32", "shape": [2]}}""", 8), "no data_offsets"),
         new("an unknown dtype", File("""{"a": {"dtype": "F33", "shape": [2], "data_offsets": [0, 8]}}""", 8), "\"F33\""),
+        new("a dtype in lower case (f32)", File("""{"a": {"dtype": "f32", "shape": [2], "data_offsets": [0, 8]}}""", 8), "\"f32\""),
         new("a dtype that is a number", File("""{"a": {"dtype": 32, "shape": [2], "data_offsets": [0, 8]}}""", 8), "tensor \"a\", dtype"),
         new("a field the format does not have", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8], "stride": [1]}}""", 8), "\"stride\""),
         new("a field given twice", File("""{"a": {"dtype": "F32", "dtype": "F64", "shape": [2], "data_offsets": [0, 8]}}""", 8), "a second time"),
@@ -97,6 +102,7 @@ public static class SafeTensorsCorpus
         new("a negative dimension", File("""{"a": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}}""", 8), "shape[0]"),
         new("a fractional dimension", File("""{"a": {"dtype": "F32", "shape": [2.5], "data_offsets": [0, 10]}}""", 10), "shape[0]"),
         new("a nested array as a dimension", File("""{"a": {"dtype": "F32", "shape": [[2]], "data_offsets": [0, 8]}}""", 8), "shape[0]"),
+        new("two negative dimensions whose product is positive ([-2, -4])", File("""{"a": {"dtype": "F32", "shape": [-2, -4], "data_offsets": [0, 32]}}""", 32), "shape[0]"),
         new("a dimension above 2^31 − 1 (with a 0 beside it: 0 bytes)", File("""{"a": {"dtype": "F32", "shape": [0, 3000000000], "data_offsets": [0, 0]}}""", 0), "shape[1]"),
         new("an element count that overflows 64 bits", File("""{"a": {"dtype": "F32", "shape": [2147483647, 2147483647, 2147483647], "data_offsets": [0, 8]}}""", 8), "overflows"),
         new("a byte count that overflows 64 bits (count × 8)", File("""{"a": {"dtype": "F64", "shape": [2147483647, 2147483647, 4], "data_offsets": [0, 8]}}""", 8), "overflows"),
@@ -104,6 +110,8 @@ public static class SafeTensorsCorpus
         new("data_offsets with three values", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4, 8]}}""", 8), "more than two"),
         new("data_offsets with one value", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8]}}""", 8), "found 1 value"),
         new("a negative offset", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [-8, 0]}}""", 8), "data_offsets[0]"),
+        new("a fractional offset", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8.0]}}""", 8), "data_offsets[1]"),
+        new("an offset above 2^64", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 18446744073709551624]}}""", 8), "data_offsets[1]"),
         new("offsets with end before begin", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 0]}}""", 8), "begin ≤ end"),
         new("a range shorter than dtype × shape", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}""", 4), "a range of 8 bytes"),
 
@@ -114,6 +122,7 @@ public static class SafeTensorsCorpus
         new("two tensors that overlap", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}""", 8), "overlaps \"a\""),
         new("two tensors on the same bytes", File("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}""", 8), "overlaps"),
         new("trailing bytes after the last tensor", File("{" + A + "}", 12), "4 more bytes"),
+        new("a header claiming a 20000 × 20000 tensor over 8 bytes of data", File("""{"a": {"dtype": "F32", "shape": [20000, 20000], "data_offsets": [0, 1600000000]}}""", 8), "truncated"),
         new("data but no tensor", File("{}", 4), "lists no tensor"),
 
         // --- Model files: the safetensors layer under ModelFile.Load
