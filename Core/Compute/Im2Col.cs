@@ -27,11 +27,17 @@ static class Im2Col
         ref var x0 = ref MemoryMarshal.GetReference(x);
         ref var b0 = ref MemoryMarshal.GetReference(block);
         var (ohFirst, ohLast) = (p0 / g.OW, (p1 - 1) / g.OW);
+        // Divisions hoisted out of the row loop (they cost as much as a 1-pixel block's copies): the valid output columns
+        // per window column, and the window cell of row r0, stepped along.
+        Span<(int Start, int End)> valid = stackalloc (int, int)[g.KW];
+        for (var kw = 0; kw < g.KW; kw++) valid[kw] = Valid(kw - g.PadLeft, g.StrideW, g.W, g.OW);
+        var (cell, kwNext) = (r0 / g.KW, r0 % g.KW);
         for (var r = r0; r < r1; r++)
         {
-            var (c, kh, kw) = (r / (g.KH * g.KW), r / g.KW % g.KH, r % g.KW);
+            var (c, kh, kw) = (cell / g.KH, cell % g.KH, kwNext);
+            if (++kwNext == g.KW) (cell, kwNext) = (cell + 1, 0);
             ref var column = ref Unsafe.Add(ref b0, (nint)(r - r0) * ld);
-            var (validStart, validEnd) = Valid(kw - g.PadLeft, g.StrideW, g.W, g.OW);
+            var (validStart, validEnd) = valid[kw];
             for (var oh = ohFirst; oh <= ohLast; oh++)
             {
                 // This output row's pixels inside [p0, p1): ow in [owStart, owEnd), at column offset (oh·OW + owStart − p0)·N.
@@ -66,12 +72,14 @@ static class Im2Col
         ref var b0 = ref MemoryMarshal.GetReference(block);
         ref var d0 = ref MemoryMarshal.GetReference(dx);
         var (ohFirst, ohLast) = (p0 / g.OW, (p1 - 1) / g.OW);
+        Span<(int Start, int End)> valid = stackalloc (int, int)[g.KW];
+        for (var kw = 0; kw < g.KW; kw++) valid[kw] = Valid(kw - g.PadLeft, g.StrideW, g.W, g.OW);
         for (var c = c0; c < c1; c++)
             for (var kh = 0; kh < g.KH; kh++)
                 for (var kw = 0; kw < g.KW; kw++)
                 {
                     ref var column = ref Unsafe.Add(ref b0, (nint)(((c - c0) * g.KH + kh) * g.KW + kw) * ld);
-                    var (validStart, validEnd) = Valid(kw - g.PadLeft, g.StrideW, g.W, g.OW);
+                    var (validStart, validEnd) = valid[kw];
                     for (var oh = ohFirst; oh <= ohLast; oh++)
                     {
                         var (owStart, owEnd) = (oh == ohFirst ? p0 - oh * g.OW : 0, oh == ohLast ? p1 - oh * g.OW : g.OW);
