@@ -47,13 +47,21 @@ public static unsafe class Conv2DKernels
         Require(dWeights.Length == weights.Length, g, $"dWeights has {dWeights.Length} values; it needs {weights.Length} (Cout·C·KH·KW)");
         Require(dx.IsEmpty || dx.Length == g.InputLength, g, $"dx has {dx.Length} values; it needs {g.InputLength} (N·C·H·W), or none to skip it");
         if (!dBias.IsEmpty) PerChannel<T>.Run(PerChannel<T>.Op.SumInto, dy, dBias, outChannels, g.OH * g.OW * g.N);
-        fixed (byte* px = MemoryMarshal.AsBytes(x), pw = MemoryMarshal.AsBytes(weights), pdy = MemoryMarshal.AsBytes(dy),
-            pdx = MemoryMarshal.AsBytes(dx), pdw = MemoryMarshal.AsBytes(dWeights))
-        {
-            var job = Job<T>.Get();
-            job.Weights(g, outChannels, px, pw, pdy, pdw);
-            if (!dx.IsEmpty) job.Inputs(g, outChannels, pw, pdy, pdx);
-        }
+        // A first layer's few weights (the GEMM's register tiles would be mostly padding): direct, see SmallConv.
+        if (SmallConv.Fits(g, outChannels)) SmallConv.Weights(g, outChannels, x, dy, dWeights);
+        else WeightsThroughGemm(g, outChannels, x, dy, dWeights);
+        if (dx.IsEmpty) return;
+        fixed (byte* pw = MemoryMarshal.AsBytes(weights), pdy = MemoryMarshal.AsBytes(dy), pdx = MemoryMarshal.AsBytes(dx))
+            Job<T>.Get().Inputs(g, outChannels, pw, pdy, pdx);
+    }
+
+    /// <summary>dWeights = dY·colsᵀ through the backend's GEMM, whatever the size (<see cref="Backward"/> takes a direct
+    /// path for few weights; tests compare both).</summary>
+    internal static void WeightsThroughGemm<T>(WindowGeometry g, int outChannels, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dWeights)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        fixed (byte* px = MemoryMarshal.AsBytes(x), pdy = MemoryMarshal.AsBytes(dy), pdw = MemoryMarshal.AsBytes(dWeights))
+            Job<T>.Get().Weights(g, outChannels, px, pdy, pdw);
     }
 
     static void Check(WindowGeometry g, int outChannels, int x, int weights, int bias, int y, string yName)
@@ -115,10 +123,10 @@ public static unsafe class Conv2DKernels
             finally { this.g = null!; }
         }
 
-        public void Weights(WindowGeometry g, int outChannels, byte* x, byte* w, byte* dy, byte* dWeights)
+        public void Weights(WindowGeometry g, int outChannels, byte* x, byte* dy, byte* dWeights)
         {
             Setup(g, outChannels);
-            this.x = x; this.w = w; this.dy = dy;
+            this.x = x; this.dy = dy;
             // Pixel ranges per group: enough tasks for the workers when there are few groups, none smaller than ~0.5 MFLOP.
             var flop = 2.0 * outChannels * patch * columns;
             splits = groups >= 4 ? 1 : (int)Math.Clamp(Math.Min((4 + groups - 1) / groups, flop / groups / 5e5), 1, Math.Min(8, pixels));

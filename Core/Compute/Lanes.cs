@@ -6,8 +6,9 @@ namespace Nabla.Compute;
 
 /// <summary>
 /// A vector of <see cref="Count"/> lanes of T: the image kernels (pooling, batch norm) are written once over it and run
-/// at 512 bits, 256 bits, and at one lane for the tails. Every operation is lane-wise and uses no fused multiply-add,
-/// so a lane computes exactly what the one-lane instance computes: results do not depend on where a tail begins.
+/// at 512 bits, 256 bits, and at one lane for the tails. Every operation is lane-wise, and MultiplyAdd is fused (one
+/// rounding) in every instance, so a lane computes exactly what the one-lane instance computes: results do not depend on
+/// where a tail begins.
 /// </summary>
 interface ILanes<TSelf, T> where TSelf : struct, ILanes<TSelf, T> where T : struct, IFloatingPointIeee754<T>
 {
@@ -19,6 +20,8 @@ interface ILanes<TSelf, T> where TSelf : struct, ILanes<TSelf, T> where T : stru
     static abstract TSelf Subtract(TSelf a, TSelf b);
     static abstract TSelf Multiply(TSelf a, TSelf b);
     static abstract TSelf Divide(TSelf a, TSelf b);
+    /// <summary>a·b + c with one rounding.</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
     /// <summary>Per lane: a when <paramref name="mask"/>'s lane is all ones, else b.</summary>
     static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
     /// <summary>Per lane all ones where a &gt; b or a is NaN (max-pooling's "take it" rule, PyTorch's), else zero.</summary>
@@ -41,6 +44,10 @@ readonly struct Lanes512<T>(Vector512<T> v) : ILanes<Lanes512<T>, T> where T : s
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> Subtract(Lanes512<T> a, Lanes512<T> b) => new(a.v - b.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> Multiply(Lanes512<T> a, Lanes512<T> b) => new(a.v * b.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> Divide(Lanes512<T> a, Lanes512<T> b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> MultiplyAdd(Lanes512<T> a, Lanes512<T> b, Lanes512<T> c) =>
+        typeof(T) == typeof(float) ? new(Vector512.FusedMultiplyAdd(a.v.AsSingle(), b.v.AsSingle(), c.v.AsSingle()).As<float, T>())
+        : typeof(T) == typeof(double) ? new(Vector512.FusedMultiplyAdd(a.v.AsDouble(), b.v.AsDouble(), c.v.AsDouble()).As<double, T>())
+        : throw new NotSupportedException($"Fused multiply-add of {typeof(T).Name} lanes.");
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> Select(Lanes512<T> mask, Lanes512<T> a, Lanes512<T> b) => new(Vector512.ConditionalSelect(mask.v, a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> GreaterOrNaN(Lanes512<T> a, Lanes512<T> b) => new(Vector512.GreaterThan(a.v, b.v) | ~Vector512.Equals(a.v, a.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512<T> Equal(Lanes512<T> a, Lanes512<T> b) => new(Vector512.Equals(a.v, b.v));
@@ -59,6 +66,10 @@ readonly struct Lanes256<T>(Vector256<T> v) : ILanes<Lanes256<T>, T> where T : s
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> Subtract(Lanes256<T> a, Lanes256<T> b) => new(a.v - b.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> Multiply(Lanes256<T> a, Lanes256<T> b) => new(a.v * b.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> Divide(Lanes256<T> a, Lanes256<T> b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> MultiplyAdd(Lanes256<T> a, Lanes256<T> b, Lanes256<T> c) =>
+        typeof(T) == typeof(float) ? new(Vector256.FusedMultiplyAdd(a.v.AsSingle(), b.v.AsSingle(), c.v.AsSingle()).As<float, T>())
+        : typeof(T) == typeof(double) ? new(Vector256.FusedMultiplyAdd(a.v.AsDouble(), b.v.AsDouble(), c.v.AsDouble()).As<double, T>())
+        : throw new NotSupportedException($"Fused multiply-add of {typeof(T).Name} lanes.");
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> Select(Lanes256<T> mask, Lanes256<T> a, Lanes256<T> b) => new(Vector256.ConditionalSelect(mask.v, a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> GreaterOrNaN(Lanes256<T> a, Lanes256<T> b) => new(Vector256.GreaterThan(a.v, b.v) | ~Vector256.Equals(a.v, a.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256<T> Equal(Lanes256<T> a, Lanes256<T> b) => new(Vector256.Equals(a.v, b.v));
@@ -79,6 +90,7 @@ readonly struct Lane<T>(T v) : ILanes<Lane<T>, T> where T : struct, IFloatingPoi
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> Subtract(Lane<T> a, Lane<T> b) => new(a.v - b.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> Multiply(Lane<T> a, Lane<T> b) => new(a.v * b.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> Divide(Lane<T> a, Lane<T> b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> MultiplyAdd(Lane<T> a, Lane<T> b, Lane<T> c) => new(T.FusedMultiplyAdd(a.v, b.v, c.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> Select(Lane<T> mask, Lane<T> a, Lane<T> b) => T.IsNaN(mask.v) ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> GreaterOrNaN(Lane<T> a, Lane<T> b) => new(a.v > b.v || T.IsNaN(a.v) ? AllOnes : T.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane<T> Equal(Lane<T> a, Lane<T> b) => new(a.v == b.v ? AllOnes : T.Zero);

@@ -27,6 +27,9 @@ public class Conv2DKernelsTests
                 var expected = ImageReference.ConvBackward(g, k.Out, x, w, dy);
                 ImageReference.AssertClose(expected.Dx, dx, 1e-12, $"{backend}, {g}: dx");
                 ImageReference.AssertClose(expected.DWeights, dW, 1e-12, $"{backend}, {g}: dW");
+                // Backward takes the direct path for these few weights; the GEMM path must agree too.
+                Conv2DKernels.WeightsThroughGemm<double>(g, k.Out, x, dy, dW);
+                ImageReference.AssertClose(expected.DWeights, dW, 1e-12, $"{backend}, {g}: dW through the GEMM");
                 ImageReference.AssertClose(expected.DBias, db, 1e-12, $"{backend}, {g}: db");
             }));
         }
@@ -36,6 +39,7 @@ public class Conv2DKernelsTests
     [InlineData(64, 1, 40, 40, 5, 1, 0, 4)]
     [InlineData(50, 6, 21, 20, 3, 2, 1, 5)]
     [InlineData(33, 2, 30, 31, 4, 1, 2, 3)]
+    [InlineData(21, 8, 10, 11, 3, 1, 1, 16)]   // 1152 weights: dW through the GEMM
     public void Large_shapes_cut_into_many_blocks_match_plain_loops(int n, int c, int h, int w, int kernel, int stride, int padding, int outChannels)
     {
         var g = WindowGeometry.Padded(n, c, h, w, kernel, kernel, stride, padding);
