@@ -15,45 +15,52 @@ public static class FitExtensions
     /// randomness (dropout) is seeded from it too. Cancellation stops at the next batch and returns what was done.
     /// <paramref name="earlyStopping"/> may stop it sooner; the result's model is then its best epoch's. Under a checkpoint
     /// store (<see cref="FitCheckpoints"/>: the script host's run folder) it saves its progress as it goes, and a Fit that
-    /// finds its own checkpoint from an interrupted run goes on from there, finishing exactly as it would have.</summary>
+    /// finds its own checkpoint from an interrupted run goes on from there, finishing exactly as it would have.
+    /// <paramref name="augmentation"/> transforms the training set afresh at the start of each epoch, its draws derived from
+    /// the run's step seed and the epoch number (<see cref="Augmentation.EpochRng"/>); validation data is never augmented.</summary>
     public static FitResult<T> Fit<T>(this Sequential<T> model, Dataset train, ILoss loss, IOptimizer optimizer,
         int epochs, int batchSize, Dataset? validation, Rng rng,
-        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null)
+        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null,
+        IAugmentation? augmentation = null)
         where T : struct, IFloatingPointIeee754<T>
     {
         CheckSettings(epochs, batchSize, train);
+        augmentation?.Require(train.SampleShape, train.Name);
         LossCheck.Require(model, loss);
         CheckFits(model, train, loss);
         if (validation is not null) CheckFits(model, validation, loss);
         model = model with { InputShape = train.SampleShape };   // the trained model knows the shape of its samples
         var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
         var state = TrainState<T>.Create(model, optimizer, rng.NextUInt64());
-        return Run(FitProgress<T>.Start(state, 1, rng.State, stopping), train, loss, epochs, batchSize, validation, rng, observers, cancellation, earlyStopping);
+        return Run(FitProgress<T>.Start(state, 1, rng.State, stopping), train, loss, epochs, batchSize, validation, rng, observers, cancellation, earlyStopping,
+            augmentation);
     }
 
     /// <summary>Trains <paramref name="epochs"/> more epochs from where <paramref name="previous"/> ended, as a second
     /// <c>fit</c> does in Keras: the optimizer goes on from its state (Adam's moments, the learning-rate schedule's position),
     /// the step count and step randomness go on, and epochs are numbered on (after 3 epochs, this Fit's are 4, 5, …). Early
     /// stopping, if given, starts afresh. With the same <paramref name="rng"/>, Fit for 3 epochs then this for 2 trains
-    /// exactly as Fit for 5 (unless early stopping restored an earlier model).</summary>
+    /// exactly as Fit for 5 (unless early stopping restored an earlier model), with or without <paramref name="augmentation"/>.</summary>
     public static FitResult<T> Fit<T>(this FitResult<T> previous, Dataset train, ILoss loss, int epochs, int batchSize, Dataset? validation, Rng rng,
-        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null)
+        IEnumerable<IFitObserver>? observers = null, CancellationToken cancellation = default, EarlyStopping? earlyStopping = null,
+        IAugmentation? augmentation = null)
         where T : struct, IFloatingPointIeee754<T>
     {
         CheckSettings(epochs, batchSize, train);
+        augmentation?.Require(train.SampleShape, train.Name);
         LossCheck.Require(previous.Model, loss);
         CheckFits(previous.Model, train, loss);
         if (validation is not null) CheckFits(previous.Model, validation, loss);
         var stopping = earlyStopping?.Start<T>(validation is not null, train.Labels is not null);
         var done = previous.History.Count > 0 ? previous.History[^1].Epoch : 0;
         return Run(FitProgress<T>.Start(previous.State, done + 1, rng.State, stopping), train, loss, epochs, batchSize, validation, rng,
-            observers, cancellation, earlyStopping);
+            observers, cancellation, earlyStopping, augmentation);
     }
 
     // The loop, from a start or a checkpoint: epochs from.Epoch … (from.Epoch − 1 + epochs); the first from batch from.Batch
     // with from's running sums, the generator at from.Shuffle.
     static FitResult<T> Run<T>(FitProgress<T> from, Dataset train, ILoss loss, int epochs, int batchSize, Dataset? validation, Rng rng,
-        IEnumerable<IFitObserver>? observers, CancellationToken cancellation, EarlyStopping? earlyStopping)
+        IEnumerable<IFitObserver>? observers, CancellationToken cancellation, EarlyStopping? earlyStopping, IAugmentation? augmentation)
         where T : struct, IFloatingPointIeee754<T>
     {
         var watchers = (observers ?? []).Concat(FitObservers.Ambient).ToArray();
@@ -85,6 +92,7 @@ public static class FitExtensions
         var pool = new StepPool<T>();   // the steps' buffers, recycled once Fit knows them dead (see StepPool)
         var cancelled = false;
         var everySteps = store?.EverySteps ?? 0;
+        var augmented = augmentation is null ? null : new float[train.Features.Length];   // one buffer, rewritten each epoch
         for (var epoch = from.Epoch; epoch <= lastEpoch && !cancelled; epoch++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -92,7 +100,14 @@ public static class FitExtensions
             var (earlier, lossSum, correct, seen) = resumed ? (from.Seconds, from.LossSum, from.Correct, from.Seen) : (0.0, 0.0, 0L, 0L);
             var batchIndex = resumed ? from.Batch : 0;
             var shuffle = rng.State;   // before this epoch's permutation: what a checkpoint within the epoch records
-            using var epochBatches = Batches.Of<T>(train, batchSize, rng, classIndices: loss.Sparse, firstBatch: batchIndex).GetEnumerator();
+            var epochData = train;
+            if (augmentation is not null)
+            {
+                // From (seed, epoch), not drawn: a run resumed within this epoch redraws the same set.
+                augmentation.ApplyInto(train, Augmentation.EpochRng(state.Seed, epoch), augmented);
+                epochData = train with { Features = augmented! };
+            }
+            using var epochBatches = Batches.Of<T>(epochData, batchSize, rng, classIndices: loss.Sparse, firstBatch: batchIndex).GetEnumerator();
             while (true)
             {
                 Batch<T> batch;
