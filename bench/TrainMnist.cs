@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Nabla.Bench;
 
-/// <summary>The comparison's Nabla side: the 784-128-10 MLP on MNIST, batch 64, SGD lr 0.1, float32; prints one JSON
+/// <summary>The comparison's Nabla side, on MNIST in float32, batch 64 (bench/peers/mnist_torch.py builds the same models):
+/// <c>--model mlp</c> (784-128-10, SGD lr 0.1), <c>tiny</c> (conv 1→8 3×3, ReLU, max-pool 2, flatten, dense 1352→10) or
+/// <c>lenet</c> (conv 1→32 5×5, ReLU, max-pool 2, conv 32→64 5×5, ReLU, max-pool 2, flatten, dense 1024→128, ReLU,
+/// dense 128→10), the CNNs with SGD momentum 0.9, lr 0.01; <c>--limit N</c> trains on the first N images. Prints one JSON
 /// line with each epoch's training seconds, the test accuracy, the bytes allocated per training step and the parameter
 /// bytes.</summary>
 static class TrainMnist
@@ -14,19 +17,19 @@ static class TrainMnist
         Backend.Use(Arg("--backend", "auto"));
         Backend.Threads = int.Parse(Arg("--threads", Backend.Threads.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var epochs = int.Parse(Arg("--epochs", "5"), CultureInfo.InvariantCulture);
-        var (train, test) = Mnist.Load(Arg("--data", "data/mnist"));
+        var name = Arg("--model", "mlp");
+        var (train, test) = Mnist.Load(Arg("--data", "data/mnist"), limit: int.Parse(Arg("--limit", "60000"), CultureInfo.InvariantCulture));
 
         var rng = Rng.Seeded(int.Parse(Arg("--seed", "1"), CultureInfo.InvariantCulture));
-        var model = Sequential.Of(
-            Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
-            Layer.Dense(128, 10, Init.Xavier, rng));
+        var (model, optimizer) = Model(name, rng);
         var watch = new Allocations();
-        var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(LearningRate: 0.1), epochs, batchSize: 64,
+        var result = model.Fit(train, Loss.SoftmaxCrossEntropy, optimizer, epochs, batchSize: 64,
             validation: null, rng, observers: [watch]);
         var (_, accuracy) = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            name = $"nabla-{Backend.Current.Name}",
+            name = name == "mlp" ? $"nabla-{Backend.Current.Name}" : $"nabla-{Backend.Current.Name}-{name}",
+            model = name,
             backend = Backend.Description,
             epoch_seconds = result.History.Select(h => h.Seconds).ToArray(),
             loss = result.History.Select(h => h.Loss).ToArray(),
@@ -36,6 +39,23 @@ static class TrainMnist
         }));
         return 0;
     }
+
+    /// <summary>The benchmark's models, as the issues define them (and mnist_torch.py mirrors them).</summary>
+    static (Sequential<float> Model, IOptimizer Optimizer) Model(string name, Rng rng) => name switch
+    {
+        "mlp" => (Sequential.Of(
+            Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),
+            Layer.Dense(128, 10, Init.Xavier, rng)), new Sgd(LearningRate: 0.1)),
+        "tiny" => (Sequential.Of(
+            Layer.Conv2D(1, 8, 3, rng), Layer.Relu(), Layer.MaxPool2D(2),
+            Layer.Flatten(), Layer.Dense(1352, 10, Init.Xavier, rng)), new Sgd(0.01, Momentum: 0.9)),
+        "lenet" => (Sequential.Of(
+            Layer.Conv2D(1, 32, 5, rng), Layer.Relu(), Layer.MaxPool2D(2),
+            Layer.Conv2D(32, 64, 5, rng), Layer.Relu(), Layer.MaxPool2D(2),
+            Layer.Flatten(), Layer.Dense(1024, 128, Init.He, rng), Layer.Relu(),
+            Layer.Dense(128, 10, Init.Xavier, rng)), new Sgd(0.01, Momentum: 0.9)),
+        _ => throw new ArgumentException($"--model {name}: expected mlp, tiny or lenet."),
+    };
 
     /// <summary>Bytes the training thread allocates per step, averaged over the whole last epoch (its shuffle, and the
     /// new parameters that replace the ones handed to observers at the previous epoch's end, included); with one

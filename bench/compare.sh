@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Nabla vs PyTorch vs NumPy on the same MLP, on this machine:
-#   784-128-10 MLP, MNIST (data/mnist), batch 64, SGD lr 0.1, float32, EPOCHS epochs per run, THREADS threads.
+# Nabla vs PyTorch vs NumPy on the same MLP, and Nabla vs PyTorch on two CNNs, on this machine:
+#   784-128-10 MLP, MNIST (data/mnist), batch 64, SGD lr 0.1, float32, EPOCHS epochs per run, THREADS threads;
+#   tiny CNN (conv 1→8 3×3, ReLU, max-pool 2, dense 1352→10) and LeNet-like CNN (conv 1→32 5×5, ReLU, max-pool 2,
+#   conv 32→64 5×5, ReLU, max-pool 2, dense 1024→128, ReLU, dense 128→10), SGD momentum 0.9, lr 0.01, batch 64,
+#   CNN_EPOCHS epochs per run (default EPOCHS). MODELS picks among mlp, tiny and lenet (default all three); LIMIT N
+#   trains Nabla and PyTorch on the first N images (a quick check that everything runs: LIMIT=640 CNN_EPOCHS=2).
 # The VM's speed comes in spells, so every run is repeated ROUNDS times, the runs alternating within each round (in
 # an order rotated from round to round), and each run's figure is the median over all rounds of its epochs 2.. (its
 # first epochs, JIT and warm-up included, are reported apart).
@@ -13,7 +17,7 @@
 # PyTorch runs with OMP_WAIT_POLICY=PASSIVE: with OpenMP's default spinning it is about 3× slower on 2 shared cores.
 # Then GEMM throughput: the managed GEMM's best of GEMM_ROUNDS tables, and the OpenBLAS backend against NumPy's matmul
 # (widest kernel) shape by shape in GEMM_PAIRS back-to-back pairs.
-# Usage: [GEMM_ROUNDS=3] [GEMM_PAIRS=5] bench/compare.sh [EPOCHS] [THREADS] [ROUNDS]
+# Usage: [MODELS="mlp tiny lenet"] [CNN_EPOCHS=N] [LIMIT=N] [GEMM_ROUNDS=3] [GEMM_PAIRS=5] bench/compare.sh [EPOCHS] [THREADS] [ROUNDS]
 #        (installs python3-numpy, python3-torch, python3-threadpoolctl and libopenblas0-pthread via apt-get if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +26,10 @@ THREADS=${2:-2}
 ROUNDS=${3:-3}
 GEMM_ROUNDS=${GEMM_ROUNDS:-3}
 PAIRS=${GEMM_PAIRS:-5}
+MODELS=${MODELS:-mlp tiny lenet}
+CNN_EPOCHS=${CNN_EPOCHS:-$EPOCHS}
+LIMIT=${LIMIT:-60000}
+has_model() { [[ " $MODELS " == *" $1 "* ]]; }
 DATA=data/mnist
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
@@ -56,24 +64,35 @@ widest=$(grep -qw avx512f /proc/cpuinfo && echo SkylakeX || (grep -qw avx2 /proc
 echo "== OpenBLAS picks $native_kernel by itself here; the widest kernel this CPU runs: ${widest:-none beyond it}"
 
 # name|command… for every run of a round
-runs=(
-  "nabla-managed|env NABLA_THREADS=$THREADS $BENCH train --backend managed --threads $THREADS --epochs $EPOCHS --data $DATA"
-  "pytorch|env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$THREADS $PY bench/peers/mnist_torch.py $DATA $EPOCHS $THREADS"
-)
-if $BENCH has openblas 2>/dev/null; then
-  runs+=("nabla-openblas|env NABLA_THREADS=$THREADS $BENCH train --backend openblas --threads $THREADS --epochs $EPOCHS --data $DATA")
-else
-  echo "-- nabla-openblas: skipped (no OpenBLAS library; apt-get install libopenblas0-pthread)"
-fi
-for t in $(printf '%s\n' 1 "$THREADS" | sort -u); do
-  runs+=("numpy-$t-$native_kernel|${NATIVE[*]} OPENBLAS_NUM_THREADS=$t $PY bench/peers/mnist_numpy.py $DATA $EPOCHS")
-  if [ -n "$widest" ] && [ "$widest" != "$native_kernel" ]; then
-    runs+=("numpy-$t-$widest|${NATIVE[*]} OPENBLAS_CORETYPE=$widest OPENBLAS_NUM_THREADS=$t $PY bench/peers/mnist_numpy.py $DATA $EPOCHS")
+runs=()
+if has_model mlp; then
+  runs+=(
+    "nabla-managed|env NABLA_THREADS=$THREADS $BENCH train --backend managed --threads $THREADS --epochs $EPOCHS --data $DATA --limit $LIMIT"
+    "pytorch|env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$THREADS $PY bench/peers/mnist_torch.py $DATA $EPOCHS $THREADS mlp $LIMIT"
+  )
+  if $BENCH has openblas 2>/dev/null; then
+    runs+=("nabla-openblas|env NABLA_THREADS=$THREADS $BENCH train --backend openblas --threads $THREADS --epochs $EPOCHS --data $DATA --limit $LIMIT")
+  else
+    echo "-- nabla-openblas: skipped (no OpenBLAS library; apt-get install libopenblas0-pthread)"
   fi
-done
-if [ -n "${OPENBLAS_CORETYPE-}" ]; then   # the environment's own kernel, as a second row
-  runs+=("numpy-1-env-$OPENBLAS_CORETYPE|env OPENBLAS_NUM_THREADS=1 $PY bench/peers/mnist_numpy.py $DATA $EPOCHS")
+  for t in $(printf '%s\n' 1 "$THREADS" | sort -u); do
+    runs+=("numpy-$t-$native_kernel|${NATIVE[*]} OPENBLAS_NUM_THREADS=$t $PY bench/peers/mnist_numpy.py $DATA $EPOCHS")
+    if [ -n "$widest" ] && [ "$widest" != "$native_kernel" ]; then
+      runs+=("numpy-$t-$widest|${NATIVE[*]} OPENBLAS_CORETYPE=$widest OPENBLAS_NUM_THREADS=$t $PY bench/peers/mnist_numpy.py $DATA $EPOCHS")
+    fi
+  done
+  if [ -n "${OPENBLAS_CORETYPE-}" ]; then   # the environment's own kernel, as a second row
+    runs+=("numpy-1-env-$OPENBLAS_CORETYPE|env OPENBLAS_NUM_THREADS=1 $PY bench/peers/mnist_numpy.py $DATA $EPOCHS")
+  fi
 fi
+for model in tiny lenet; do   # each CNN: Nabla on both backends, and PyTorch
+  has_model "$model" || continue
+  for backend in managed openblas; do
+    [ "$backend" = managed ] || $BENCH has "$backend" 2>/dev/null || continue
+    runs+=("nabla-$backend-$model|env NABLA_THREADS=$THREADS $BENCH train --model $model --backend $backend --threads $THREADS --epochs $CNN_EPOCHS --data $DATA --limit $LIMIT")
+  done
+  runs+=("pytorch-$model|env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$THREADS $PY bench/peers/mnist_torch.py $DATA $CNN_EPOCHS $THREADS $model $LIMIT")
+done
 
 for round in $(seq "$ROUNDS"); do
   echo "== round $round of $ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -91,10 +110,11 @@ echo
 # kernel, as Nabla's OpenBLAS backend loads it) is measured shape by shape in back-to-back pairs, and the median of the
 # $PAIRS paired ratios counts.
 for round in $(seq "$GEMM_ROUNDS"); do
+  has_model mlp || break   # the GEMM tables go with the MLP comparison
   echo "== GEMM float32, $THREADS threads, GFLOP/s, round $round of $GEMM_ROUNDS"
   $BENCH gemm --threads "$THREADS" | tee "$OUT/gemm-$round.txt"
 done
-if $BENCH has openblas 2>/dev/null; then
+if has_model mlp && $BENCH has openblas 2>/dev/null; then
   echo "== OpenBLAS backend and NumPy matmul (${widest:-$native_kernel}) back to back, $PAIRS pairs per shape"
   for shape in 0 1 2 3; do
     for pair in $(seq "$PAIRS"); do

@@ -1,6 +1,6 @@
-"""The table bench/compare.sh prints: per run, the median epoch over all rounds (epochs 2.. of each round), the median
-first epoch, accuracy and allocations, the ratios against PyTorch and the fastest NumPy row, the issue's targets, and
-the GEMM figures. Usage: summarize.py OUT_DIR THREADS (OUT_DIR holds NAME.jsonl, one JSON line per round, gemm-*.txt
+"""The tables bench/compare.sh prints: per run, the median epoch over all rounds (epochs 2.. of each round), the median
+first epoch, accuracy and allocations, the ratios against PyTorch and the fastest NumPy row, the issues' targets, and
+the GEMM figures; for the CNNs, Nabla against PyTorch on the same model. Usage: summarize.py OUT_DIR THREADS (OUT_DIR holds NAME.jsonl, one JSON line per round, gemm-*.txt
 and pairs.txt)."""
 import json
 import os
@@ -14,10 +14,41 @@ for f in sorted(os.listdir(out)):
     if f.endswith(".jsonl"):
         runs[f[:-6]] = [json.loads(line) for line in open(os.path.join(out, f)) if line.strip()]
 
-steady = {k: [s for r in rs for s in r["epoch_seconds"][1:]] for k, rs in runs.items()}
-median = {k: statistics.median(v) for k, v in steady.items()}
-first = {k: statistics.median(r["epoch_seconds"][0] for r in rs) for k, rs in runs.items()}
-accuracy = {k: statistics.median(r["test_accuracy"] for r in rs) for k, rs in runs.items()}
+cnns = {k: rs for k, rs in runs.items() if rs[0].get("model", "mlp") != "mlp"}
+runs = {k: rs for k, rs in runs.items() if k not in cnns}
+steady = {k: [s for r in rs for s in r["epoch_seconds"][1:]] for k, rs in {**runs, **cnns}.items()}
+# With one epoch per run, the first epochs are all there is.
+median = {k: statistics.median(v or [r["epoch_seconds"][0] for r in (runs.get(k) or cnns[k])]) for k, v in steady.items()}
+first = {k: statistics.median(r["epoch_seconds"][0] for r in rs) for k, rs in {**runs, **cnns}.items()}
+accuracy = {k: statistics.median(r["test_accuracy"] for r in rs) for k, rs in {**runs, **cnns}.items()}
+
+
+def cnn_tables():
+    for model in sorted({rs[0]["model"] for rs in cnns.values()}, reverse=True):   # tiny, then lenet
+        rows = {k: rs for k, rs in cnns.items() if rs[0]["model"] == model}
+        torch_key = f"pytorch-{model}"
+        torch_s = median.get(torch_key)
+        rounds, epochs = len(next(iter(rows.values()))), len(next(iter(rows.values()))[0]["epoch_seconds"])
+        print(f"\n== MNIST CNN {model}, batch 64, SGD momentum 0.9 lr 0.01, float32, {threads} threads: {rounds} rounds of {epochs} epochs per run")
+        print(f"{'run':26} {'median s':>9} {'÷ PyTorch':>10} {'first s':>8} {'test acc':>9}  extra")
+        for k in sorted(rows, key=median.get):
+            last = rows[k][-1]
+            extra = ""
+            if "allocated_bytes_per_step" in last:
+                allocated = statistics.median(r["allocated_bytes_per_step"] for r in rows[k])
+                extra = f"{allocated / 1024:.1f} KB allocated/step ({allocated / last['parameter_bytes']:.1%} of the parameters)"
+            ratio = f"{median[k] / torch_s:10.2f}" if torch_s else f"{'-':>10}"
+            print(f"{k:26} {median[k]:9.3f} {ratio} {first[k]:8.3f} {100 * accuracy[k]:8.2f}%  {extra}")
+        for k in sorted(k for k in rows if k.startswith("nabla") and torch_s):
+            allocated = statistics.median(r["allocated_bytes_per_step"] for r in rows[k])
+            parameters = rows[k][-1]["parameter_bytes"]
+            print(f"{k:26} ≤ 0.5× PyTorch: {'yes' if median[k] <= 0.5 * torch_s else 'NO'} ({median[k] / torch_s:.2f}×)   "
+                  f"allocated/step ≤ 10% of parameter bytes: {'yes' if allocated <= 0.1 * parameters else 'NO'} ({allocated / parameters:.1%})")
+
+
+if "pytorch" not in runs:   # MODELS without mlp: the CNN tables only
+    cnn_tables()
+    sys.exit(0)
 numpy_runs = [k for k in runs if k.startswith("numpy")]
 best_numpy = min(numpy_runs, key=median.get)
 torch_s, numpy_s = median["pytorch"], median[best_numpy]
@@ -53,6 +84,8 @@ for k in sorted(k for k in runs if k.startswith("nabla")):
     checks.append(("allocated/step ≤ 10% of parameter bytes", allocated <= 0.1 * last["parameter_bytes"],
                    f"{allocated / last['parameter_bytes']:.1%}"))
     print(f"{k:16} " + "   ".join(f"{name}: {'yes' if ok else 'NO'} ({figure})" for name, ok, figure in checks))
+
+cnn_tables()
 
 
 def rates(text, backend):   # the GFLOP/s column of one backend's block in a `bench gemm` table
