@@ -121,6 +121,20 @@ public class AugmentationTests
     }
 
     [Fact]
+    public void A_continued_fit_augments_as_one_fit_would()
+    {
+        var data = Images(12);
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(Shape.Size, 3, new Rng(1)));
+        var whole = model.Fit(data, Loss.SoftmaxCrossEntropy, new Sgd(0.01), epochs: 3, batchSize: 5, validation: null, new Rng(9),
+            augmentation: new RandomTranslation(1));
+        var rng = new Rng(9);
+        var first = model.Fit(data, Loss.SoftmaxCrossEntropy, new Sgd(0.01), epochs: 2, batchSize: 5, validation: null, rng,
+            augmentation: new RandomTranslation(1));
+        var continued = first.Fit(data, Loss.SoftmaxCrossEntropy, epochs: 1, batchSize: 5, validation: null, rng, augmentation: new RandomTranslation(1));
+        Assert.Equal(TestSupport.Snapshot(whole.Model.Parameters[0]), TestSupport.Snapshot(continued.Model.Parameters[0]));
+    }
+
+    [Fact]
     public void Augmenting_features_or_shifting_an_image_away_is_refused_before_training()
     {
         var features = Dataset.Classification("table", new float[12], 4, [0, 1, 0], 2);
