@@ -45,8 +45,10 @@ public class AugmentationTests
         for (var i = 0; i < data.Count; i++)
         {
             var (x, y) = (Sample(data, i), Sample(shifted, i));
-            var offsets = (from dh in Enumerable.Range(-2, 5) from dw in Enumerable.Range(-2, 5)
-                           where Shifted(x, dh, dw).SequenceEqual(y) select (dh, dw)).ToArray();
+            var offsets = (from dh in Enumerable.Range(-2, 5)
+                           from dw in Enumerable.Range(-2, 5)
+                           where Shifted(x, dh, dw).SequenceEqual(y)
+                           select (dh, dw)).ToArray();
             Assert.True(offsets.Length == 1, $"sample {i} is not its image shifted by at most 2 pixels");
             seen.Add(offsets[0]);
         }
