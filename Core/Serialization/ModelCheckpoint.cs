@@ -10,10 +10,16 @@ namespace Nabla.Serialization;
 /// says). Each save replaces the file atomically (<see cref="AtomicFile"/>), so a kill never leaves half a model. A Fit
 /// resumed from a checkpoint tells it the epochs already done, so the best so far carries over and a worse epoch after the
 /// resume never replaces the better model on disk.
-/// <c>model.Fit(…, observers: [new ModelCheckpoint(Path.Combine(OutDir, "best.safetensors"))])</c>.
+/// <c>model.Fit(…, observers: [new ModelCheckpoint(Path.Combine(OutDir, "best.safetensors"))])</c>. With
+/// <see cref="SaveWeightsOnly"/> (Keras's save_weights_only) the file holds the weights alone, for any layers, your own
+/// included (<see cref="ModelFile.SaveWeights{T}(Sequential{T}, string)"/>; load with <c>model.LoadWeights(path)</c>).
 /// </summary>
-public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = true, MonitorMode mode = MonitorMode.Auto) : IFitObserver
+public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = true, MonitorMode mode = MonitorMode.Auto,
+    bool saveWeightsOnly = false) : IFitObserver
 {
+    /// <summary>Save the weights only, not the architecture.</summary>
+    public bool SaveWeightsOnly { get; } = saveWeightsOnly;
+
     /// <summary>Where the model is saved.</summary>
     public string Path { get; } = path;
 
@@ -44,7 +50,12 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
     {
         var improves = Improves(metrics);
         if (improves) Best = (metrics.Epoch, Read(metrics));
-        if (improves || !SaveBestOnly) AtomicFile.Write(Path, stream => ModelFile.Save(model, stream));
+        if (improves || !SaveBestOnly)
+            AtomicFile.Write(Path, stream =>
+            {
+                if (SaveWeightsOnly) ModelFile.SaveWeights(model, stream);
+                else ModelFile.Save(model, stream);
+            });
         return true;
     }
 

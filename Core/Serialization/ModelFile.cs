@@ -52,8 +52,12 @@ public static class ModelFile
     public static void SaveWeights<T>(Sequential<T> model, string path) where T : struct, IFloatingPointIeee754<T>
     {
         using var file = File.Create(path);
-        Write(model, file, new Dictionary<string, string> { ["format"] = "pt" });
+        SaveWeights(model, file);
     }
+
+    /// <summary><see cref="SaveWeights{T}(Sequential{T}, string)"/> into <paramref name="stream"/>, left open.</summary>
+    public static void SaveWeights<T>(Sequential<T> model, Stream stream) where T : struct, IFloatingPointIeee754<T> =>
+        Write(model, stream, new Dictionary<string, string> { ["format"] = "pt" });
 
     /// <summary>Rebuilds a model saved by <see cref="Save{T}(Sequential{T}, string)"/>. The whole file (header, architecture, every tensor's
     /// name and shape) is checked before a layer or tensor is allocated, so memory stays bounded by the file's size.</summary>
