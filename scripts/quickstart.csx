@@ -15,3 +15,4 @@ Log($"first test digits: predicted {string.Join(" ", digits)}, labels {string.Jo
 var evaluation = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);   // also drawn in the run's report.html
 Log(evaluation.Classification!.Report);                                    // precision, recall and F1 of each digit
 Log($"test accuracy {100 * evaluation.Accuracy:F2}%");
+result.Model.Save(Path.Combine(OutDir, "model.safetensors"));             // nabla predict / nabla export read it

@@ -59,6 +59,11 @@ run_json="$(ls -d runs/demo/*/ | head -1)run.json"
 # Mnist.Load() read the copy the tool carries (beside nabla.dll in the tool store), not the repository's data/.
 grep -q '\.store/nabla/.*/data/mnist/train-images' "$run_json" || { echo "check: the demo did not read the tool's MNIST:" >&2; grep -A5 datasets "$run_json" >&2; exit 1; }
 
+step "nabla export of the demo's model"
+model=$(ls runs/demo/*/model.safetensors | head -1)
+"$nabla" export "$model" demo.onnx
+[ "$(stat -c %s demo.onnx)" -gt 300000 ] || { echo "check: nabla export wrote no model (demo.onnx: $(stat -c %s demo.onnx 2>/dev/null) bytes)" >&2; exit 1; }
+
 step "a two-line console program on the packed Nabla.Core"
 mkdir "$work/console" && cd "$work/console"
 cp "$work/nuget.config" .
