@@ -65,23 +65,29 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         return traces.MoveToImmutable();
     }
 
-    /// <summary>Backward from dL/d(output) through every layer: dL/dθ in <see cref="Parameters"/> order. The first
-    /// layer's input gradient is never computed: nothing needs it.</summary>
+    /// <summary>Backward from dL/d(output) through the layers: dL/dθ in <see cref="Parameters"/> order. It stops at the
+    /// lowest layer with parameters, which is not asked for its input gradient: nothing below needs one.</summary>
     public Parameters<T> Backward(IReadOnlyList<Trace<T>> traces, Matrix<T> dOutput)
     {
         if (traces.Count != Layers.Length)
             throw new ArgumentException($"Backward needs one trace per layer ({Layers.Length}), got {traces.Count}.");
+        // The layers below the lowest one with parameters (Flatten at the start of an MLP) have no dL/dθ to give: they
+        // are not run backward, and that layer skips dx (for Flatten() then Dense(784 → 128), the dy·Wᵀ product of
+        // 64 × 128 × 784, as costly as the layer's forward).
+        var lowest = 0;
+        while (lowest < Layers.Length - 1 && ParametersOf(Layers[lowest]).Count == 0) lowest++;
         var perLayer = new IReadOnlyList<Matrix<T>>[Layers.Length];
+        for (var i = 0; i < lowest; i++) perLayer[i] = [];
         var count = 0;
         var dy = dOutput;
-        for (var i = Layers.Length - 1; i >= 0; i--)
+        for (var i = Layers.Length - 1; i >= lowest; i--)
         {
             Backprop<T> step;
             try
             {
                 var trace = traces[i];
                 using (StepPool<T>.IsOwn(Layers[i]) ? default : StepPool<T>.HandOff(Layers[i], [trace.Input, trace.Output, dy, .. trace.SavedTensors]))
-                    step = Layers[i].Backward(trace, dy, needInputGradient: i > 0);
+                    step = Layers[i].Backward(trace, dy, needInputGradient: i > lowest);
             }
             catch (ShapeException e) when (Unnamed(e)) { throw InLayer(i, e); }
             perLayer[i] = step.Gradient.Tensors;

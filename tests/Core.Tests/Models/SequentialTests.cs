@@ -101,14 +101,36 @@ public class SequentialTests
         }
     }
 
-    [Fact]
-    public void The_first_layer_is_not_asked_for_an_input_gradient()
+    /// <summary>A <see cref="Spy"/> with a parameter (its gradient: dy's column sums, 1 × 2).</summary>
+    sealed record ParameterSpy(List<bool> Asked, Matrix<double> W) : ILayer<double>
+    {
+        public Matrix<double> Forward(Matrix<double> x, SampleShape input) => x;
+        public Backprop<double> Backward(Trace<double> trace, Matrix<double> dy, bool needInputGradient = true)
+        {
+            Asked.Add(needInputGradient);
+            return new(new SpyGradient([Kernels.ColumnSums(dy)]), needInputGradient ? dy : null);
+        }
+        public IReadOnlyList<Matrix<double>> Parameters => [W];
+        public ILayer<double> WithParameters(IReadOnlyList<Matrix<double>> parameters) => this with { W = parameters[0] };
+    }
+
+    sealed record SpyGradient(IReadOnlyList<Matrix<double>> Tensors) : IGradient<double>;
+
+    [Theory]   // which layers backward runs (last first) and whether each is asked for dx: it stops at the lowest layer
+    [InlineData("p s s", "true true false")]   // with parameters, not asked; parameter-free layers below it (Flatten
+    [InlineData("s p s", "true false")]        // before the first Dense) are not run at all
+    [InlineData("s s p s", "true false")]
+    [InlineData("p s p", "true true false")]
+    [InlineData("s s", "false")]               // no parameters anywhere: the last layer only, not asked
+    public void Backward_stops_at_the_lowest_layer_with_parameters(string layers, string expected)
     {
         var asked = new List<bool>();
-        var model = Sequential.Of<double>(new Spy(asked), Layer<double>.Dense(2, 2, new Rng(1)), new Spy(asked));
+        var model = Sequential.Of<double>([.. layers.Split(' ').Select(l => l == "p" ? (ILayer<double>)new ParameterSpy(asked, Matrix<double>.Build.Dense(1, 2)) : new Spy(asked))]);
         var x = Matrix<double>.Build.Dense(3, 2, 1.0);
-        model.Backward(model.ForwardTrain(x, new Rng(1)), Matrix<double>.Build.Dense(3, 2, 1.0));
-        Assert.Equal([true, false], asked);   // last layer first; the first layer last, and not asked
+        var gradients = model.Backward(model.ForwardTrain(x, new Rng(1)), Matrix<double>.Build.Dense(3, 2, 1.0));
+        Assert.Equal(expected.Split(' ').Select(bool.Parse), asked);
+        Assert.Equal(model.Parameters.Names.ToArray(), gradients.Names.ToArray());
+        Assert.All(gradients.Tensors, g => Assert.Equal(3.0, g[0, 0]));   // Σ over the 3 rows of dy = 1
     }
 
     /// <summary>A layer with state: it counts the samples it trained on (state "seen"), and at inference adds the count
