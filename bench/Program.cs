@@ -9,6 +9,7 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- conv [--rounds R]         Conv2D kernels on LeNet's shapes vs the bare GEMMs
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- steps N [--optimizer O]  N Fit steps on synthetic data (callgrind counts)
+// dotnet run -c Release --project bench -- micro [leading|first|jit] pieces of a step in thread CPU time (see Micro.cs)
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
 var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
@@ -36,6 +37,9 @@ switch (args.FirstOrDefault())
         if (Option(args, "--backend") is { } backend) Backend.Use(backend);
         Backend.Threads = threads;
         StepCount.Run(int.Parse(args.ElementAtOrDefault(1) ?? "100"), StepProfile.Optimizers[Option(args, "--optimizer") ?? "sgd"]);
+        break;
+    case "micro":   // pieces of a step, alternatives alternated, in thread CPU time
+        Micro.Run(args.ElementAtOrDefault(1) ?? "");
         break;
     case "has":   // exit code 0 when the named backend is available here
         try { Backend.Get(args.ElementAtOrDefault(1) ?? ""); return 0; }

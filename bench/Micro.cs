@@ -1,0 +1,152 @@
+namespace Nabla.Bench;
+
+/// <summary>Pieces of a training step in thread CPU time, for comparing alternatives under a loaded machine:
+/// <c>micro</c> (the step's bookkeeping calls, each after a 500 ms warm-up), <c>micro leading</c> (backward with and
+/// without a parameter-free first layer, alternated), <c>micro first</c> (each epoch's thread and process CPU time: the
+/// first epoch's JIT), <c>micro jit</c> (the methods the first ten steps compile, longest first).</summary>
+static class Micro
+{
+    sealed class Marks : IFitObserver
+    {
+        long lastCpu = StepProfile.ThreadCpuNanoseconds(); TimeSpan last; int lastBatch;
+        public void OnBatchEnd(BatchProgress p)
+        {
+            if (p.Batch is 1 or 5 or 20 or 50 or 100 or 200 or 400 or 700 or 938)
+            {
+                var cpu = StepProfile.ThreadCpuNanoseconds();
+                var n = p.Batch - lastBatch;
+                Console.WriteLine($"epoch {p.Epoch} batches {lastBatch + 1}-{p.Batch}: wall {(p.Elapsed - last).TotalMicroseconds / n:F0} µs/step, cpu {(cpu - lastCpu) / 1000.0 / n:F0} µs/step, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
+                (lastCpu, last, lastBatch) = (cpu, p.Elapsed, p.Batch == p.Batches ? 0 : p.Batch);
+                if (p.Batch == p.Batches) last = TimeSpan.Zero;
+            }
+        }
+    }
+
+    sealed class JitListener : System.Diagnostics.Tracing.EventListener
+    {
+        public readonly List<(string Name, double Ms, string Tier)> Jitted = [];
+        readonly Dictionary<ulong, DateTime> started = [];
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+                EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x10);
+        }
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            lock (Jitted)
+            {
+                if (e.EventName == "MethodJittingStarted_V1") started[(ulong)e.Payload![0]!] = e.TimeStamp;
+                else if (e.EventName is "MethodLoadVerbose_V1" or "MethodLoadVerbose_V2" && started.Remove((ulong)e.Payload![0]!, out var t0))
+                {
+                    var names = e.PayloadNames!;
+                    string P(string n) => names.IndexOf(n) is var i and >= 0 ? e.Payload[i]?.ToString() ?? "" : "";
+                    Jitted.Add(($"{P("MethodNamespace")}::{P("MethodName")}", (e.TimeStamp - t0).TotalMilliseconds, P("OptimizationTier")));
+                }
+            }
+        }
+    }
+
+    static void Jit()
+    {
+        Backend.Use("managed");
+        Backend.Threads = 1;
+        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 640);
+        var rng = Rng.Seeded(1);
+        var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        using var listener = new JitListener();
+        var cpu = StepProfile.ThreadCpuNanoseconds();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 1, 64, null, rng);
+        Console.WriteLine($"10 steps: wall {sw.Elapsed.TotalMilliseconds:F0} ms, cpu {(StepProfile.ThreadCpuNanoseconds() - cpu) / 1e6:F0} ms");
+        Thread.Sleep(2000);
+        lock (listener.Jitted)
+        {
+            Console.WriteLine($"{listener.Jitted.Count} methods jitted, {listener.Jitted.Sum(j => j.Ms):F0} ms");
+            foreach (var g in listener.Jitted.GroupBy(j => j.Tier)) Console.WriteLine($"  {g.Key}: {g.Count()} methods, {g.Sum(j => j.Ms):F0} ms");
+            foreach (var j in listener.Jitted.OrderByDescending(j => j.Ms).Take(40)) Console.WriteLine($"{j.Ms,8:F1} ms {j.Tier,-22} {j.Name}");
+        }
+    }
+
+    /// <summary>Each epoch's CPU time: this thread's, and the whole process's (the JIT's background compilations included).</summary>
+    sealed class Epochs : IFitObserver
+    {
+        long thread = StepProfile.ThreadCpuNanoseconds();
+        TimeSpan process = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        public bool OnEpochEnd(EpochMetrics m)
+        {
+            var (t, p) = (StepProfile.ThreadCpuNanoseconds(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+            Console.Write($"epoch {m.Epoch}: thread {(t - thread) / 1e6:F0} ms, process {(p - process).TotalMilliseconds:F0} ms, wall {m.Seconds * 1000:F0} ms;  ");
+            (thread, process) = (t, p);
+            return true;
+        }
+    }
+
+    /// <summary>Backward of the MLP alone and behind a parameter-free first layer (ReLU on pixels ≥ 0, the identity, as
+    /// Flatten is), alternated: the thread CPU time of one backward each, median of rounds.</summary>
+    static void Leading()
+    {
+        Backend.Use("managed");
+        Backend.Threads = 1;
+        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 640);
+        var rng = Rng.Seeded(1);
+        var (dense1, dense2) = (Layer.Dense(784, 128, Init.He, rng), Layer.Dense(128, 10, Init.Xavier, rng));
+        var plain = Sequential.Of(dense1, Layer.Relu(), dense2);
+        var led = Sequential.Of(Layer.Relu(), dense1, Layer.Relu(), dense2);
+        var batch = Batches.Gather<float>(train, [.. Enumerable.Range(0, 64)]);
+        double Time(Sequential<float> m, int n)
+        {
+            var traces = m.ForwardTrain(batch.X, rng);
+            var (_, dy) = Loss.SoftmaxCrossEntropy.Evaluate(traces[^1].Output, batch.Y);
+            var t = StepProfile.ThreadCpuNanoseconds();
+            for (var i = 0; i < n; i++) _ = m.Backward(traces, dy);
+            return (StepProfile.ThreadCpuNanoseconds() - t) / 1000.0 / n;
+        }
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 1000) { Time(plain, 10); Time(led, 10); }
+        var (a, b) = (new List<double>(), new List<double>());
+        for (var r = 0; r < 21; r++) { a.Add(Time(plain, 100)); b.Add(Time(led, 100)); }
+        Console.WriteLine($"backward, µs of thread CPU time, median of 21 alternated rounds of 100: Dense first {Median(a):F1}, ReLU then Dense {Median(b):F1}");
+    }
+
+    static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+
+    static void First()
+    {
+        Backend.Use("managed");
+        Backend.Threads = 1;
+        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"));
+        var rng = Rng.Seeded(1);
+        var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 3, 64, null, rng, observers: [new Epochs()]);
+    }
+
+    public static void Run(string what)
+    {
+        if (what == "first") { First(); return; }
+        if (what == "jit") { Jit(); return; }
+        if (what == "leading") { Leading(); return; }
+        var rng = Rng.Seeded(1);
+        var model = Sequential.Of(Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        var state = TrainState<float>.Create(model, new Sgd(0.1), 1);
+        void Op(string name, Action a)
+        {
+            var warm = System.Diagnostics.Stopwatch.StartNew();
+            while (warm.ElapsedMilliseconds < 500) a();   // past the tiering delay: the timed calls run tier-1 code
+            var t = StepProfile.ThreadCpuNanoseconds();
+            for (var i = 0; i < 100000; i++) a();
+            Console.WriteLine($"{name,-30} {(StepProfile.ThreadCpuNanoseconds() - t) / 100000.0,8:F1} ns");
+        }
+        var p = model.Parameters;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        Op("model.Parameters", () => _ = model.Parameters);
+        Op("model.WithParameters", () => _ = model.WithParameters(p));
+        Op("TensorsOf", () => _ = FitExtensions.TensorsOf(state).Count());
+        Op("ParametersOf x3", () => { foreach (var l in model.Layers) _ = Sequential<float>.ParametersOf(l); });
+        Op("layer.Parameters x3", () => { foreach (var l in model.Layers) _ = l.Parameters; });
+        Op("IsOwn x3", () => { foreach (var l in model.Layers) _ = StepPool<float>.IsOwn(l); });
+        Op("names x3", () => { foreach (var l in model.Layers) _ = l.ParameterNames; });
+        Op("new Parameters", () => _ = new Parameters<float>(p.Names, p.Tensors));
+        Op("p.Map", () => _ = p.Map(t => t));
+        Console.WriteLine($"allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 1e6:F1} MB");
+    }
+}
