@@ -24,6 +24,8 @@ cd "$(dirname "$0")/.."
 EPOCHS=${1:-5}
 THREADS=${2:-2}
 ROUNDS=${3:-3}
+# The figures are medians of epochs 2.. (the first is reported apart): one epoch leaves nothing to take a median of.
+[ "$EPOCHS" -ge 2 ] || { echo "compare.sh: EPOCHS must be 2 or more (the medians are over epochs 2..); for a quick check: bench/compare.sh 2 2 1" >&2; exit 2; }
 GEMM_ROUNDS=${GEMM_ROUNDS:-3}
 PAIRS=${GEMM_PAIRS:-5}
 MODELS=${MODELS:-mlp tiny lenet}
