@@ -49,6 +49,21 @@ public static class SafeTensorsCorpus
         ModelBytes($$"""{"format": {{format}}, "version": {{version}}, "layers": [{{layer}}]}""",
             ("0.weight", [2, 3], [1, 2, 3, 4, 5, 6]), ("0.bias", [2], [0.5, -0.5]));
 
+    /// <summary>A version 3 file (layers that describe themselves, an input shape): Conv2D(1 → 2, 3×3) over 1×4×4 images,
+    /// <paramref name="middle"/> (Flatten), Dense(8 → 2), with the four tensors PyTorch's nn.Conv2d and nn.Linear hold.</summary>
+    public static byte[] CnnModel(string conv = Conv, string input = "[1, 4, 4]", string middle = """{"type": "flatten"}""", int inChannels = 1) =>
+        ModelBytes($$"""{"format": "nabla-sequential", "version": 3, "layers": [{{conv}}, {{middle}}, {"type": "dense", "inputs": 8, "outputs": 2}], "input_shape": {{input}}}""",
+            ("0.weight", [2, inChannels, 3, 3], new double[18 * inChannels]), ("0.bias", [2], new double[2]), ("2.weight", [2, 8], new double[16]), ("2.bias", [2], new double[2]));
+
+    public const string Conv = """{"type": "conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": [3, 3], "stride": 1, "padding": 0, "bias": true}""";
+
+    static string ConvWith(string field, string value) =>
+        System.Text.RegularExpressions.Regex.Replace(Conv, $"\"{field}\": (\\[[^\\]]*\\]|[^,}}]+)", $"\"{field}\": {value}");
+
+    public static byte[] BatchNormModel(string momentum = "0.1", string epsilon = "1E-05") =>
+        ModelBytes($$"""{"format": "nabla-sequential", "version": 3, "layers": [{"type": "batch_norm", "features": 2, "momentum": {{momentum}}, "epsilon": {{epsilon}}}], "input_shape": [2]}""",
+            ("0.weight", [2], [1, 1]), ("0.bias", [2], new double[2]), ("0.running_mean", [2], new double[2]), ("0.running_var", [2], [1, 1]), ("0.num_batches_tracked", [], [0]));
+
     static readonly (string[] Layers, (string, int[], double[])[] Tensors) TwoDense = (
         ["""{"type": "dense", "inputs": 3, "outputs": 2}""", """{"type": "relu"}""", """{"type": "dense", "inputs": 2, "outputs": 1}"""],
         [("0.weight", [2, 3], new double[6]), ("0.bias", [2], new double[2]), ("2.weight", [1, 2], new double[2]), ("2.bias", [1], new double[1])]);
@@ -156,6 +171,23 @@ public static class SafeTensorsCorpus
         new("a layer whose weights are missing", ModelBytes("""{"format": "nabla-sequential", "version": 2, "layers": [{"type": "dense", "inputs": 3, "outputs": 2}]}""", ("0.bias", [2], new double[2])), "tensor \"0.weight\"", Model: true),
         new("a tensor no layer uses", ModelBytes("""{"format": "nabla-sequential", "version": 2, "layers": [{"type": "relu"}]}""", ("0.weight", [2, 3], new double[6])), "also 0.weight", Model: true),
         new("a weight stored 1-D", ModelBytes("""{"format": "nabla-sequential", "version": 2, "layers": [{"type": "dense", "inputs": 3, "outputs": 2}]}""", ("0.weight", [6], new double[6]), ("0.bias", [2], new double[2])), "shape [2, 3]", Model: true),
+        // --- Version 3: layers that describe themselves (image layers), the input shape
+        new("a conv2d claiming 5000 → 5000 channels over a 2 × 1 × 3 × 3 weight", CnnModel(ConvWith("in_channels", "5000").Replace("\"out_channels\": 2", "\"out_channels\": 5000")), "shape [5000, 5000, 3, 3]", Model: true),
+        new("a conv2d whose in·kh·kw·out passes 2^31 − 1", CnnModel(ConvWith("in_channels", "50000").Replace("\"out_channels\": 2", "\"out_channels\": 50000")), "field \"out_channels\"", Model: true),
+        new("a conv2d kernel size of 0", CnnModel(ConvWith("kernel_size", "[0, 3]")), "field \"kernel_size\"", Model: true),
+        new("a conv2d kernel of three sizes", CnnModel(ConvWith("kernel_size", "[3, 3, 3]")), "field \"kernel_size\"", Model: true),
+        new("a conv2d stride of 0", CnnModel(ConvWith("stride", "0")), "field \"stride\"", Model: true),
+        new("a padding mode that does not exist (\"full\")", CnnModel(ConvWith("padding", "\"full\"")), "field \"padding\"", Model: true),
+        new("a conv2d bias flag that is a number", CnnModel(ConvWith("bias", "1")), "field \"bias\"", Model: true),
+        new("a conv2d without its bias tensor", ModelBytes("""{"format": "nabla-sequential", "version": 3, "layers": [""" + Conv + """], "input_shape": [1, 4, 4]}""", ("0.weight", [2, 1, 3, 3], new double[18])), "tensor \"0.bias\"", Model: true),
+        new("a batch_norm momentum of 1", BatchNormModel(momentum: "1"), "field \"momentum\"", Model: true),
+        new("a batch_norm epsilon of 0", BatchNormModel(epsilon: "0"), "field \"epsilon\"", Model: true),
+        new("an input_shape of two sizes", CnnModel(input: "[4, 4]"), "field \"input_shape\"", Model: true),
+        new("an input_shape with 0 channels", CnnModel(input: "[0, 4, 4]"), "field \"input_shape\"", Model: true),
+        new("an input_shape of 2^31 − 1 × 2^31 − 1 pixels", CnnModel(input: "[1, 2147483647, 2147483647]"), "input_shape", Model: true),
+        new("a conv2d over 3 channels where the input has 1", CnnModel(ConvWith("in_channels", "3"), inChannels: 3), "chain", Model: true),
+        new("a dense layer straight after a conv2d (no flatten)", CnnModel(middle: """{"type": "relu"}"""), "chain", Model: true),
+        new("a max_pool2d window larger than its input", CnnModel(middle: """{"type": "max_pool2d", "kernel_size": 5, "stride": 5, "padding": 0}"""), "chain", Model: true),
         new("layers whose sizes do not chain (3 → 2, then 4 → 1)",
             ModelBytes($$"""{"format": "nabla-sequential", "version": 2, "layers": [{{TwoDense.Layers[0]}}, {{TwoDense.Layers[1]}}, {"type": "dense", "inputs": 4, "outputs": 1}]}""",
                 [.. TwoDense.Tensors[..2], ("2.weight", [1, 4], new double[4]), ("2.bias", [1], new double[1])]), "chain", Model: true),
