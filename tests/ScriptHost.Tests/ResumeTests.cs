@@ -16,16 +16,18 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
         var (train, validation) = data.Split(0.8, rng);
         var model = Sequential.Of(Dense(20, 32, Init.He, rng), Relu(), Dropout(0.2), Dense(32, 3, rng));
         var result = model.Fit(train, Loss.SoftmaxCrossEntropy, new Adam(new CosineDecay(0.01, DecaySteps: 1000)), epochs: Arg("epochs", 40),
-                               batchSize: 16, validation, rng, observers: [new Pause(Arg("pause", 0))],
+                               batchSize: 16, validation, rng, observers: [new HoldAtEpoch3()],
                                earlyStopping: new EarlyStopping("val_loss", Patience: 100));
         result.Model.Save(Path.Combine(OutDir, "model.safetensors"));
 
-        // --pause N: N ms after each of the first 4 epochs, a window in which the test's SIGKILL lands after some epochs.
-        class Pause(int ms) : IFitObserver
+        // With RESUME_TEST_HOLD set (the process the test kills, not the one it resumes): 10 minutes at the end of epoch 3,
+        // where the SIGKILL lands. A window held open by the run, not a race: a loaded machine (a CI runner with the whole
+        // suite on it) may poll late, and the run must still be there.
+        class HoldAtEpoch3 : IFitObserver
         {
             public bool OnEpochEnd(EpochMetrics m)
             {
-                if (m.Epoch <= 4) Thread.Sleep(ms);
+                if (m.Epoch == 3 && Environment.GetEnvironmentVariable("RESUME_TEST_HOLD") is not null) Thread.Sleep(600_000);
                 return true;
             }
         }
@@ -37,17 +39,34 @@ public sealed partial class ResumeTests(HostFolder folder) : IClassFixture<HostF
         var script = folder.Write("resume.csx", Script);
         string[] args = ["--seed", "4", "--checkpoint-steps", "7", script];
         var whole = folder.NewRunFolder();
-        var uninterrupted = await Host.InProcess(folder.Cache, ["--out", whole, .. args]);   // compiles into the cache; no pause
+        var uninterrupted = await Host.InProcess(folder.Cache, ["--out", whole, .. args]);   // compiles into the cache
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
 
         var killed = folder.NewRunFolder();
-        string[] killedArgs = ["--out", killed, .. args, "--pause", "300"];
-        using (var process = Host.Start(folder.Path, folder.Cache, killedArgs))
+        string[] killedArgs = ["--out", killed, .. args];
+        using (var process = Host.StartProgram(typeof(NablaHost).Assembly.Location, folder.Path, folder.Cache,
+                                               new Dictionary<string, string> { ["RESUME_TEST_HOLD"] = "1" }, killedArgs))
         {
-            // Killed with epochs done (their metrics must come back): once run.json lists a checkpoint in epoch 3 or 4.
+            var output = new System.Text.StringBuilder();
+            process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };   // a full pipe must never stall the run
+            process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            // Killed with epochs done (their metrics must come back): once run.json lists a checkpoint in epoch 3 or 4;
+            // the run holds at the end of epoch 3.
             var runJson = Path.Combine(killed, "run.json");
-            for (var waited = 0; waited < 60_000 && !(File.Exists(runJson) && AtEpoch3Or4().IsMatch(File.ReadAllText(runJson))); waited += 5)
-                await Task.Delay(5);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!(File.Exists(runJson) && AtEpoch3Or4().IsMatch(File.ReadAllText(runJson))))
+            {
+                if (process.HasExited || clock.Elapsed > TimeSpan.FromMinutes(3))
+                {
+                    if (!process.HasExited) process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
+                    lock (output) Assert.Fail($"the run never reached epoch 3 (exited: {process.HasExited}, {clock.Elapsed.TotalSeconds:F0} s):\n{output}");
+                }
+                await Task.Delay(20);
+            }
             Assert.Equal(0, kill(process.Id, 9));   // SIGKILL
             Assert.True(process.WaitForExit(30_000));
             Assert.Equal(137, process.ExitCode);
