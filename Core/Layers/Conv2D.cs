@@ -108,8 +108,8 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
         return config.Flag("bias") ? [weight, new("bias", [outputs], TensorRole.Parameter)] : [weight];
     }
 
-    // [kh, kw], or one number for a square kernel (PyTorch accepts both).
-    static (int Height, int Width) KernelSize(LayerConfig config)
+    // [kh, kw], or one number for a square kernel (PyTorch accepts both). The ONNX exporter reads it here too.
+    internal static (int Height, int Width) KernelSize(LayerConfig config)
     {
         if (config.Node("kernel_size") is not System.Text.Json.Nodes.JsonArray) return (config.Size("kernel_size"), config.Size("kernel_size"));
         var sizes = config.Ints("kernel_size", 2, 1);

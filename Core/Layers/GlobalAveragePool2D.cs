@@ -7,38 +7,23 @@ namespace Nabla.Layers;
 /// GlobalAveragePooling2D; in PyTorch, nn.AdaptiveAvgPool2d(1) then nn.Flatten()). With CHWN batches, channel c's pixels
 /// are one contiguous block of H·W runs of N, so y's column c is their mean. Backward: dx = dy[n, c] / (H·W) at every pixel.
 /// </summary>
-public sealed record GlobalAveragePool2D<T> : IDescribedLayer<GlobalAveragePool2D<T>, T> where T : struct, IFloatingPointIeee754<T>
+public sealed record GlobalAveragePool2D<T> : IDescribedLayer<GlobalAveragePool2D<T>, T>, IAveragePooling where T : struct, IFloatingPointIeee754<T>
 {
-    // The whole image as one window: PoolingKernels' average over it is the global mean.
-    WindowGeometry Geometry(int n, SampleShape input) => Window.Over(this, input, n, input.IsImage ? input.Height : 1,
+    // The whole image as one window: the average over it is the global mean.
+    WindowGeometry IAveragePooling.Geometry(int n, SampleShape input) => Window.Over(this, input, n, input.IsImage ? input.Height : 1,
         input.IsImage ? input.Width : 1, 1, Padding.Valid);
 
     /// <summary>(C, H, W) → (C).</summary>
     public SampleShape OutputShape(SampleShape input)
     {
-        Geometry(1, input);
+        ((IAveragePooling)this).Geometry(1, input);
         return SampleShape.Features(input.Channels);
     }
 
-    public Matrix<T> Forward(Matrix<T> x, SampleShape input)
-    {
-        Shape.Require(this, x, input);
-        var g = Geometry(x.RowCount, input);
-        var y = Kernels.Uninitialized<T>(x.RowCount, input.Channels);
-        PoolingKernels.AverageForward<T>(g, Kernels.Values(x), Kernels.Values(y));
-        return y;
-    }
+    public Matrix<T> Forward(Matrix<T> x, SampleShape input) => AveragePooling.Forward(this, x, input);
 
     // y = mean over the pixels  ⇒  dx = dy / (H·W) at every pixel
-    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
-    {
-        Shape.RequireSame(this, "dy", dy, "output", trace.Output);
-        if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var g = Geometry(trace.Input.RowCount, trace.InputShape);
-        var dx = Kernels.UninitializedLike(trace.Input);
-        PoolingKernels.AverageBackward<T>(g, Kernels.Values(dy), Kernels.Values(dx));
-        return new(NoGradient<T>.Instance, dx);
-    }
+    public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true) => AveragePooling.Backward(this, trace, dy, needInputGradient);
 
     public static string TypeName => "global_avg_pool2d";
 

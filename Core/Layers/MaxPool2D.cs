@@ -9,42 +9,30 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
+    readonly PoolWindow window;
+
     /// <summary>A Size × Size window moving by <paramref name="stride"/> (default: Size, windows side by side) over the image
     /// padded with <paramref name="padding"/> pixels per side (at most Size / 2, as PyTorch requires).</summary>
-    public MaxPool2D(int size, int? stride = null, int padding = 0)
-    {
-        Size = Window.CheckSize(size, nameof(size), "MaxPool2D");
-        Stride = stride ?? size;
-        Padding = padding;
-    }
+    public MaxPool2D(int size, int? stride = null, int padding = 0) => window = new("MaxPool2D", size, stride, padding);
+
+    MaxPool2D(PoolWindow window) => this.window = window;
 
     /// <summary>The window's side.</summary>
-    public int Size { get; }
+    public int Size => window.Size;
 
     /// <summary>Pixels the window moves per step, ≥ 1.</summary>
-    public int Stride { get; init => field = Window.CheckStride(value, "MaxPool2D"); }
+    public int Stride { get => window.Stride; init => window = window with { Stride = value }; }
 
     /// <summary>Pixels of padding per side, 0 to Size / 2 (a window must hold a real pixel).</summary>
-    public int Padding
-    {
-        get;
-        init => field = value >= 0 && value <= Size / 2 ? value
-            : throw new ArgumentOutOfRangeException(nameof(Padding), value, $"MaxPool2D: padding must be between 0 and half the window ({Size / 2}), got {value}.");
-    }
-
-    WindowGeometry Geometry(int n, SampleShape input) => Window.Over(this, input, n, Size, Size, Stride, Layers.Padding.Of(Padding));
+    public int Padding { get => window.Padding; init => window = window with { Padding = value }; }
 
     /// <summary>(C, H, W) → (C, OH, OW).</summary>
-    public SampleShape OutputShape(SampleShape input)
-    {
-        var g = Geometry(1, input);
-        return SampleShape.Image(input.Channels, g.OH, g.OW);
-    }
+    public SampleShape OutputShape(SampleShape input) => window.OutputShape(input);
 
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.Require(this, x, input);
-        var g = Geometry(x.RowCount, input);
+        var g = window.Geometry(x.RowCount, input);
         var y = Kernels.Uninitialized<T>(x.RowCount, input.Channels * g.OH * g.OW);
         using var argmax = new Scratch<T>(g.OutputLength(input.Channels));   // inference needs no winners: a pooled span
         PoolingKernels.MaxForward<T>(g, Kernels.Values(x), Kernels.Values(y), argmax.Span);
@@ -55,7 +43,7 @@ public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : s
     public Trace<T> ForwardTrain(Matrix<T> x, SampleShape input, Rng rng)
     {
         Shape.Require(this, x, input);
-        var g = Geometry(x.RowCount, input);
+        var g = window.Geometry(x.RowCount, input);
         var y = Kernels.Uninitialized<T>(x.RowCount, input.Channels * g.OH * g.OW);
         var argmax = Kernels.UninitializedLike(y);
         PoolingKernels.MaxForward<T>(g, Kernels.Values(x), Kernels.Values(y), Kernels.Values(argmax));
@@ -67,7 +55,7 @@ public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : s
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
         if (!needInputGradient) return new(NoGradient<T>.Instance, null);
-        var g = Geometry(trace.Input.RowCount, trace.InputShape);
+        var g = window.Geometry(trace.Input.RowCount, trace.InputShape);
         var dx = Kernels.UninitializedLike(trace.Input);
         PoolingKernels.MaxBackward<T>(g, Kernels.Values(dy), Kernels.Values(trace["argmax"]), Kernels.Values(dx));
         return new(NoGradient<T>.Instance, dx);
@@ -75,21 +63,20 @@ public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : s
 
     public static string TypeName => "max_pool2d";
 
-    public LayerConfig Config => new(("kernel_size", Size), ("stride", Stride), ("padding", Padding));
+    public LayerConfig Config => window.Config;
+
+    // The saved window, checked; the ONNX exporter reads it here too.
+    internal static PoolWindow WindowOf(LayerConfig config) => PoolWindow.Read("MaxPool2D", config);
 
     public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
     {
-        Build(config, []);
+        WindowOf(config);
         return [];
     }
 
-    public static MaxPool2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors)
-    {
-        var size = config.Size("kernel_size");
-        return new(size, config.Int("stride", 1, expected: "a stride ≥ 1"), config.Int("padding", 0, size / 2, $"a padding between 0 and {size / 2}"));
-    }
+    public static MaxPool2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(WindowOf(config));
 
-    public override string ToString() => $"MaxPool2D({Size}{(Stride == Size ? "" : $", stride {Stride}")}{(Padding == 0 ? "" : $", padding {Padding}")})";
+    public override string ToString() => window.ToString();
 }
 
 public static partial class Layer<T>

@@ -31,13 +31,13 @@ static class OnnxOperators
         // Nabla's CHW sample is ONNX's NCHW image row by row, and the weight is PyTorch's (out, in, kh, kw): Conv as is.
         ["conv2d"] = (g, l) => g.Node("Conv", l.Name("conv"),
             l.Config.Flag("bias") ? [l.Tensor("weight"), l.Tensor("bias")] : [l.Tensor("weight")],
-            Window(l, KernelOf(l.Config), Padding.Read(l.Config, "padding"))),
+            Window(l, Conv2D<float>.KernelSize(l.Config), Padding.Read(l.Config, "padding"))),
         // Padding reads as −∞ in both (a window never takes a padded zero).
         ["max_pool2d"] = (g, l) => g.Node("MaxPool", l.Name("max_pool"), null,
-            Window(l, Square(l.Config.Size("kernel_size")), Padding.Of(l.Config.Int("padding", 0)))),
+            Window(l, MaxPool2D<float>.WindowOf(l.Config))),
         // Nabla divides by the whole window, padded zeros included: PyTorch's count_include_pad=True.
         ["avg_pool2d"] = (g, l) => g.Node("AveragePool", l.Name("avg_pool"), null,
-            [.. Window(l, Square(l.Config.Size("kernel_size")), Padding.Of(l.Config.Int("padding", 0))), OnnxGraph.Int("count_include_pad", 1)]),
+            [.. Window(l, AvgPool2D<float>.WindowOf(l.Config)), OnnxGraph.Int("count_include_pad", 1)]),
         // GlobalAveragePool keeps (N, C, 1, 1); Nabla's output is the C features.
         ["global_avg_pool2d"] = (g, l) =>
         {
@@ -51,12 +51,8 @@ static class OnnxOperators
         ["flatten"] = (g, l) => g.Node("Flatten", l.Name("flatten"), null, OnnxGraph.Int("axis", 1)),
     };
 
-    static (int Height, int Width) Square(int size) => (size, size);
-
-    // kernel_size is [kh, kw], or one number for a square kernel.
-    static (int Height, int Width) KernelOf(LayerConfig config) => config.Node("kernel_size") is System.Text.Json.Nodes.JsonArray
-        ? (config.Ints("kernel_size", 2, 1)[0], config.Ints("kernel_size", 2, 1)[1])
-        : Square(config.Size("kernel_size"));
+    // A pooling window is square; its stride is read with the others' below.
+    static AttributeProto[] Window(LayerInGraph l, PoolWindow pool) => Window(l, (pool.Size, pool.Size), Padding.Of(pool.Padding));
 
     /// <summary>kernel_shape, strides and explicit pads [top, left, bottom, right] of a window layer: "same" is resolved for
     /// this layer's input size (TensorFlow's split, the odd pixel at the bottom and right), as the kernels resolve it.</summary>

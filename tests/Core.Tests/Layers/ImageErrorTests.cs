@@ -67,6 +67,24 @@ public class ImageErrorTests
     }
 
     [Fact]
+    public void A_pooling_padding_over_half_the_window_says_the_bound_also_when_set_with_with()
+    {
+        foreach (var (make, message) in new (Func<object>, string)[]
+                 {
+                     (() => Layer.MaxPool2D(2, padding: 2), "MaxPool2D: padding must be between 0 and half the window (1), got 2."),
+                     (() => Layer.AvgPool2D(3, padding: -1), "AvgPool2D: padding must be between 0 and half the window (1), got -1."),
+                     (() => Layer.MaxPool2D(4) with { Padding = 3 }, "MaxPool2D: padding must be between 0 and half the window (2), got 3."),
+                     (() => Layer.AvgPool2D(2) with { Stride = 0 }, "AvgPool2D: stride must be at least 1, got 0"),
+                 })
+            Assert.StartsWith(message, Assert.Throws<ArgumentOutOfRangeException>(make).Message);
+        // A valid with: the same layer as one built with those settings, printed with them.
+        var changed = Layer.MaxPool2D(4) with { Stride = 1, Padding = 2 };
+        Assert.Equal(Layer.MaxPool2D(4, 1, 2), changed);
+        Assert.Equal("MaxPool2D(4, stride 1, padding 2)", changed.ToString());
+        Assert.NotEqual<object>(Layer.MaxPool2D(2), Layer.AvgPool2D(2));
+    }
+
+    [Fact]
     public void A_batch_norm_whose_feature_count_does_not_match_says_which_to_use()
     {
         var model = Sequential.Of(SampleShape.Image(1, 28, 28), Layer.Conv2D(1, 32, 5, Seeded));
