@@ -22,6 +22,7 @@ public abstract class GemmBackend
     public abstract void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc, int threads);
 
+    /// <summary>Prints <see cref="Name"/>: "managed" or "openblas".</summary>
     public override string ToString() => Name;
 
     /// <summary>Throws unless the arrays hold the matrices the dimensions describe (a wrong call would otherwise read

@@ -5,7 +5,17 @@ using System.Runtime.Intrinsics.X86;
 namespace Nabla.Compute;
 
 /// <summary>The vector width of the managed GEMM's micro-kernel: 512-bit (AVX-512), 256-bit (AVX2 + FMA) or scalar.</summary>
-public enum SimdWidth { Scalar = 0, V256 = 256, V512 = 512 }
+public enum SimdWidth
+{
+    /// <summary>One element at a time: any CPU.</summary>
+    Scalar = 0,
+
+    /// <summary>Vector256 with FMA (AVX2): 8 floats or 4 doubles per register.</summary>
+    V256 = 256,
+
+    /// <summary>Vector512 (AVX-512F): 16 floats or 8 doubles per register.</summary>
+    V512 = 512,
+}
 
 /// <summary>
 /// Nabla's own GEMM in C#: C = α·op(A)·op(B) + β·C, column-major, cut into MR × NR register tiles computed by a
@@ -34,15 +44,19 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
         _ => width,
     };
 
+    /// <inheritdoc/>
     public override string Name => "managed";
 
+    /// <inheritdoc/>
     public override string Description => $"managed (C#, {Tile<float>(Width).Mr}×{Tile<float>(Width).Nr} " +
         (Width == SimdWidth.Scalar ? "scalar" : $"{(int)Width}-bit") + " micro-kernel)";
 
+    /// <inheritdoc/>
     public override void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads) =>
         Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
 
+    /// <inheritdoc/>
     public override void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc, int threads) =>
         Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);

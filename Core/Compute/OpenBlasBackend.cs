@@ -76,14 +76,18 @@ public sealed unsafe partial class OpenBlasBackend : GemmBackend
         internal static partial int Setenv(string name, string value, int overwrite);
     }
 
+    /// <inheritdoc/>
     public override string Name => "openblas";
 
+    /// <inheritdoc/>
     public override string Description => description;
 
+    /// <inheritdoc/>
     public override void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int threads) =>
         Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
 
+    /// <inheritdoc/>
     public override void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc, int threads) =>
         Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);

@@ -106,6 +106,8 @@ public sealed record WindowGeometry
     /// <summary>Values in one window over all channels: C·KH·KW (a convolution's inputs per output value).</summary>
     public int Patch => C * KH * KW;
 
+    /// <summary>Prints every dimension: "Window 3×3 over 64×1×28×28, stride 1×1, padding 0,0,0,0 (top, left, bottom,
+    /// right)".</summary>
     public override string ToString() =>
         $"Window {KH}×{KW} over {N}×{C}×{H}×{W}, stride {StrideH}×{StrideW}, padding {PadTop},{PadLeft},{PadBottom},{PadRight} (top, left, bottom, right)";
 }

@@ -10,7 +10,9 @@ namespace Nabla.Data;
 /// samples of the dataset these are.</summary>
 public sealed record Batch<T>(Matrix<T> X, Matrix<T> Y, int[]? Labels, int[] Indices) where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>The number of samples: X's rows.</summary>
     public int Size => X.RowCount;
+    /// <summary>Prints the shapes, never the values: "Batch(64×784, 64×10)".</summary>
     public override string ToString() => $"Batch({Shape.Of(X)}, {Shape.Of(Y)})";
 }
 

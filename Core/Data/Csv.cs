@@ -10,6 +10,7 @@ public sealed record CsvTable(string Path, string[]? Header, float[] Values, int
     public Matrix<T> ToMatrix<T>() where T : struct, IFloatingPointIeee754<T> =>
         Kernels.FromRowMajor<T>(Rows, Columns, Values.Select(v => (double)v).ToArray());
 
+    /// <summary>Prints the path and size: "iris.csv: 150 rows × 5 columns (with header)".</summary>
     public override string ToString() => $"{Path}: {Rows} rows × {Columns} columns{(Header is null ? "" : " (with header)")}";
 }
 
@@ -23,6 +24,7 @@ public sealed record ValueRange(double Min, double Max, bool Whole = false)
     /// <summary>Whether <paramref name="value"/> is in the range.</summary>
     public bool Contains(double value) => value >= Min && value <= Max && (!Whole || value == Math.Floor(value));
 
+    /// <summary>Says the range as an error message needs it: "a whole number in 0..255" or "a number in [0, 1]".</summary>
     public override string ToString() => Whole ? $"a whole number in {Min}..{Max}" : $"a number in [{Min}, {Max}]";
 }
 

@@ -5,6 +5,9 @@ namespace Nabla.Data;
 public sealed class DataFormatException(string path, string position, string expected, string found)
     : Exception($"{path}: {position}: expected {expected}, found {found.TrimEnd('.')}.")   // a found text may end a sentence of its own
 {
+    /// <summary>The file.</summary>
     public string Path { get; } = path;
+
+    /// <summary>Where in the file: a byte offset or line:column.</summary>
     public string Position { get; } = position;
 }

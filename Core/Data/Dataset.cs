@@ -100,6 +100,7 @@ public sealed record Dataset(string Name, float[] Features, int Count, int Featu
         if (!condition) throw new ArgumentException(message);
     }
 
+    /// <summary>Prints the name and sizes: "mnist-train: 60000 samples × 1×28×28 images, 10 classes".</summary>
     public override string ToString() =>
         $"{Name}: {Count} samples × " + (SampleShape.IsImage ? $"{SampleShape.Channels}×{SampleShape.Height}×{SampleShape.Width} images, " : $"{FeatureCount} features, ") +
         (Labels is not null ? $"{Classes} classes" : TargetCount == 0 ? "no targets" : $"{TargetCount} targets");

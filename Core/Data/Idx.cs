@@ -12,6 +12,7 @@ public sealed record IdxArray(byte[] Data, int[] Dimensions)
     /// <summary>Bytes per item: the product of the other dimensions (784 for 28×28 images, 1 for labels).</summary>
     public int ItemSize => Dimensions.Skip(1).Aggregate(1, (a, b) => checked(a * b));   // Idx checks it fits
 
+    /// <summary>Prints the dimensions: "IdxArray(60000×28×28)".</summary>
     public override string ToString() => $"IdxArray({string.Join("×", Dimensions)})";
 }
 

@@ -40,6 +40,7 @@ public sealed record GrayImage(int Width, int Height, byte[] Pixels)
     /// division, which rounds differently from p · (1/255) in float), or p · <paramref name="scale"/> when given.</summary>
     public float[] ToFeatures(float? scale = null) => Pixels.Select(p => scale is { } s ? p * s : p / 255f).ToArray();
 
+    /// <summary>Prints the size: "GrayImage(28 × 28)", width first.</summary>
     public override string ToString() => $"GrayImage({Width} × {Height})";
 }
 

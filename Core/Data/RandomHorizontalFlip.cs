@@ -32,5 +32,6 @@ public sealed record RandomHorizontalFlip : IAugmentation
             destination.Slice(row * shape.Width, shape.Width).Reverse();
     }
 
+    /// <summary>Prints "RandomHorizontalFlip(0.5)": the probability of a flip.</summary>
     public override string ToString() => $"RandomHorizontalFlip({Probability})";
 }

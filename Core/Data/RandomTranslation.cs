@@ -41,5 +41,6 @@ public sealed record RandomTranslation : IAugmentation
                 sample.Slice((c * height + h - dh) * width + w0 - dw, w1 - w0).CopyTo(destination.Slice((c * height + h) * width + w0));
     }
 
+    /// <summary>Prints "RandomTranslation(2)": the largest shift in pixels.</summary>
     public override string ToString() => $"RandomTranslation({MaxPixels})";
 }

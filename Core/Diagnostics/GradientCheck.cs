@@ -11,6 +11,7 @@ public sealed record GradientCheckResult(double RelativeError, string WorstTenso
     /// <summary>True when the error is at most <paramref name="tolerance"/>.</summary>
     public bool Passed(double tolerance = 1e-6) => RelativeError <= tolerance;
 
+    /// <summary>Prints the error and the worst tensor: "relative error 1.23E-009 (worst: 0.weight)".</summary>
     public override string ToString() => $"relative error {RelativeError:E2} (worst: {WorstTensor})";
 }
 

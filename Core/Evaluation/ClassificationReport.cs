@@ -79,6 +79,7 @@ public sealed record ClassificationReport(IReadOnlyList<ClassScores> Classes, do
         return text.ToString();
     }
 
+    /// <summary>The report as scikit-learn prints it, with 4 decimals (<see cref="ToString(int)"/>).</summary>
     public override string ToString() => ToString(4);
 
     static string Text(double v) => double.IsNaN(v) ? "NaN" : v.ToString(CultureInfo.InvariantCulture);

@@ -57,5 +57,6 @@ public sealed class ConfusionMatrix
     /// <summary>A copy of counts[true, predicted].</summary>
     public int[,] ToArray() => (int[,])_counts.Clone();
 
+    /// <summary>Prints the totals: "ConfusionMatrix(10 classes, 10000 samples, 9812 correct)".</summary>
     public override string ToString() => $"ConfusionMatrix({Classes} classes, {Total} samples, {Correct} correct)";
 }

@@ -10,6 +10,7 @@ namespace Nabla.Evaluation;
 /// <summary>One class and its probability.</summary>
 public sealed record ClassProbability(int Class, string Name, double Probability)
 {
+    /// <summary>Prints the name and percentage: "7 99.81%".</summary>
     public override string ToString() => $"{Name} {(100 * Probability).ToString("F2", CultureInfo.InvariantCulture)}%";
 }
 

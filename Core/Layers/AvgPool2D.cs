@@ -31,26 +31,33 @@ public sealed record AvgPool2D<T> : IDescribedLayer<AvgPool2D<T>, T>, IAveragePo
     /// <summary>(C, H, W) → (C, OH, OW).</summary>
     public SampleShape OutputShape(SampleShape input) => window.OutputShape(input);
 
+    /// <summary>y[n, c, i, j] = the window's mean (padding counted as 0); x: batch × (C·H·W), y: batch × (C·OH·OW).</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input) => AveragePooling.Forward(this, x, input);
 
-    // y = mean of the window  ⇒  dx += dy / Size² over the window
+    /// <summary>y = mean of the window ⇒ dx += dy / Size² at every pixel of each window; dy: batch × (C·OH·OW), dx: batch ×
+    /// (C·H·W).</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true) => AveragePooling.Backward(this, trace, dy, needInputGradient);
 
+    /// <inheritdoc/>
     public static string TypeName => "avg_pool2d";
 
+    /// <summary>{"kernel_size": Size, "stride": Stride, "padding": Padding}, as PyTorch's arguments.</summary>
     public LayerConfig Config => window.Config;
 
     // The saved window, checked; the ONNX exporter reads it here too.
     internal static PoolWindow WindowOf(LayerConfig config) => PoolWindow.Read("AvgPool2D", config);
 
+    /// <summary>None; checks kernel_size ≥ 1, stride ≥ 1 and padding in 0..kernel_size / 2.</summary>
     public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
     {
         WindowOf(config);
         return [];
     }
 
+    /// <inheritdoc/>
     public static AvgPool2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(WindowOf(config));
 
+    /// <summary>Prints "AvgPool2D(2)", with the stride and padding when not Size and 0.</summary>
     public override string ToString() => window.ToString();
 }
 

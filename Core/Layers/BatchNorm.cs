@@ -53,6 +53,8 @@ public sealed record BatchNorm<T> : IDescribedLayer<BatchNorm<T>, T> where T : s
             : $"{this} normalizes {Features} features, but its input has {input.Channels} {input}: make it BatchNorm({input.Channels}), or check the previous layer's output size.");
 
     // Channel c of a CHWN batch (or feature c of a dense one) is the contiguous block [c·L, (c + 1)·L), L = N·H·W.
+    /// <summary>Inference: y = γ_c·(x − running mean_c)/√(running var_c + ε) + β_c; x and y: batch × input.Size, C features or
+    /// channels.</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.Require(this, x, input);
@@ -87,8 +89,9 @@ public sealed record BatchNorm<T> : IDescribedLayer<BatchNorm<T>, T> where T : s
         return new Trace<T>(x, input, y).With("mean", mean).With("variance", variance) with { State = [runningMean, runningVariance, tracked] };
     }
 
-    // x̂ = (x − μ)·s, s = 1/√(σ² + ε), y = γ·x̂ + β, over L values per channel  ⇒
-    // dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ·s·(dy − dβ/L − x̂·dγ/L)   (μ and σ² depend on x: the two mean terms)
+    // μ and σ² depend on x: hence the two mean terms in dx.
+    /// <summary>With x̂ = (x − μ)·s, s = 1/√(σ² + ε) from the trace's batch statistics and sums over the L values of each channel:
+    /// dβ = Σ dy, dγ = Σ dy·x̂ (1 × C each), dx = γ·s·(dy − dβ/L − x̂·dγ/L) (batch × input.Size).</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
@@ -100,21 +103,30 @@ public sealed record BatchNorm<T> : IDescribedLayer<BatchNorm<T>, T> where T : s
         return new(new BatchNormGradient<T>(dGamma, dBeta), needInputGradient ? dx : null);
     }
 
+    /// <summary>[γ, β], 1 × C each.</summary>
     public IReadOnlyList<Matrix<T>> Parameters => [Gamma, Beta];
 
+    /// <summary>"weight" and "bias", as PyTorch names γ and β.</summary>
     public IReadOnlyList<string> ParameterNames => ["weight", "bias"];
 
+    /// <summary>This layer with γ = parameters[0] and β = parameters[1].</summary>
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Gamma = parameters[0], Beta = parameters[1] };
 
+    /// <summary>[running mean, running variance, batches tracked]: 1 × C, 1 × C, 1 × 1.</summary>
     public IReadOnlyList<Matrix<T>> State => [RunningMean, RunningVariance, BatchesTracked];
 
+    /// <summary>"running_mean", "running_var" and "num_batches_tracked", PyTorch's buffer names.</summary>
     public IReadOnlyList<string> StateNames => ["running_mean", "running_var", "num_batches_tracked"];
 
+    /// <summary>This layer with the running mean, running variance and batch count from <paramref name="state"/>, in
+    /// <see cref="State"/> order.</summary>
     public ILayer<T> WithState(IReadOnlyList<Matrix<T>> state) =>
         this with { RunningMean = state[0], RunningVariance = state[1], BatchesTracked = state[2] };
 
+    /// <inheritdoc/>
     public static string TypeName => "batch_norm";
 
+    /// <summary>{"features": C, "momentum": Momentum, "epsilon": Epsilon}.</summary>
     public LayerConfig Config => new(("features", Features), ("momentum", Momentum), ("epsilon", Epsilon));
 
     /// <summary>weight, bias (C) and the state running_mean, running_var (C), num_batches_tracked (an int64 scalar):
@@ -132,16 +144,21 @@ public sealed record BatchNorm<T> : IDescribedLayer<BatchNorm<T>, T> where T : s
         ];
     }
 
+    /// <inheritdoc/>
     public static BatchNorm<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) =>
         new(tensors[0], tensors[1], tensors[2], tensors[3], tensors[4], config.Number("momentum"), config.Number("epsilon"));
 
+    /// <summary>Prints "BatchNorm(32)": the feature or channel count.</summary>
     public override string ToString() => $"BatchNorm({Features})";
 }
 
 /// <summary>dL/dθ of a <see cref="BatchNorm{T}"/>: dγ and dβ (1 × C each).</summary>
 public sealed record BatchNormGradient<T>(Matrix<T> Gamma, Matrix<T> Beta) : IGradient<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>[dγ, dβ], in the layer's parameter order.</summary>
     public IReadOnlyList<Matrix<T>> Tensors => [Gamma, Beta];
+
+    /// <summary>Prints the shapes: "BatchNormGradient(1×32, 1×32)".</summary>
     public override string ToString() => $"BatchNormGradient({Shape.Of(Gamma)}, {Shape.Of(Beta)})";
 }
 

@@ -61,6 +61,8 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
         return g;
     }
 
+    /// <summary>y[n, o, i, j] = b[o] + Σ_{c, kh, kw} W[o, c, kh, kw]·x[n, c, i·S − P_top + kh, j·S − P_left + kw]; x: batch ×
+    /// (C_in·H·W), y: batch × (C_out·OH·OW).</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.Require(this, x, input);
@@ -70,7 +72,8 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
         return y;
     }
 
-    // y = W·cols + b  ⇒  dW = dY·colsᵀ, db = Σ dY per output channel, dx = col2im(Wᵀ·dY)   (Conv2DKernels.Backward)
+    /// <summary>y = W·cols + b ⇒ dW = dY·colsᵀ ((C_in·KH·KW) × C_out), db = Σ dY per output channel (1 × C_out), dx = col2im(Wᵀ·dY)
+    /// (batch × (C_in·H·W)), all in Conv2DKernels.Backward; dy: batch × (C_out·OH·OW).</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         var x = trace.Input;
@@ -85,15 +88,21 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
         return new(new Conv2DGradient<T>(dW, db), dx);
     }
 
+    /// <summary>[W, b], or [W] without bias.</summary>
     public IReadOnlyList<Matrix<T>> Parameters => Bias is null ? [Weights] : [Weights, Bias];
 
+    /// <summary>"weight" and "bias" (or "weight" alone), as PyTorch's nn.Conv2d names them.</summary>
     public IReadOnlyList<string> ParameterNames => Bias is null ? ["weight"] : ["weight", "bias"];
 
+    /// <summary>This layer with W = parameters[0] and, when it has a bias, b = parameters[1].</summary>
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) =>
         this with { Weights = parameters[0], Bias = Bias is null ? null : parameters[1] };
 
+    /// <inheritdoc/>
     public static string TypeName => "conv2d";
 
+    /// <summary>{"in_channels", "out_channels", "kernel_size": [KH, KW], "stride", "padding", "bias": true or false}, as
+    /// nn.Conv2d's arguments.</summary>
     public LayerConfig Config => new(("in_channels", InChannels), ("out_channels", OutChannels),
         ("kernel_size", new System.Text.Json.Nodes.JsonArray(KernelHeight, KernelWidth)), ("stride", Stride), ("padding", Padding.ToJson()), ("bias", Bias is not null));
 
@@ -116,12 +125,14 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
         return (sizes[0], sizes[1]);
     }
 
+    /// <inheritdoc/>
     public static Conv2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors)
     {
         var (kh, kw) = KernelSize(config);
         return new(tensors[0], config.Flag("bias") ? tensors[1] : null, kh, kw, config.Int("stride", 1), Padding.Read(config, "padding"));
     }
 
+    /// <summary>Prints "Conv2D(1 → 32, 5×5)", with the stride and padding when not 1 and "valid".</summary>
     public override string ToString() =>
         $"Conv2D({InChannels} → {OutChannels}, {KernelHeight}×{KernelWidth}{(Stride == 1 ? "" : $", stride {Stride}")}{(Padding == Padding.Valid ? "" : $", padding {Padding}")})";
 }
@@ -129,7 +140,10 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
 /// <summary>dL/dθ of a <see cref="Conv2D{T}"/>: dW ((C_in·KH·KW) × C_out) and db (1 × C_out, or null without bias).</summary>
 public sealed record Conv2DGradient<T>(Matrix<T> Weights, Matrix<T>? Bias) : IGradient<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>[dW, db], or [dW] without bias: the layer's parameter order.</summary>
     public IReadOnlyList<Matrix<T>> Tensors => Bias is null ? [Weights] : [Weights, Bias];
+
+    /// <summary>Prints the shapes: "Conv2DGradient(25×32, 1×32)".</summary>
     public override string ToString() => $"Conv2DGradient({Shape.Of(Weights)}{(Bias is null ? "" : $", {Shape.Of(Bias)}")})";
 }
 

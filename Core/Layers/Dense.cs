@@ -11,6 +11,7 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
     /// <summary>Penalty on b added to the training loss (Keras's bias_regularizer); null for none.</summary>
     public IRegularizer? BiasRegularizer { get; init; }
 
+    /// <summary>[WeightRegularizer, BiasRegularizer], in <see cref="Parameters"/> order.</summary>
     public IReadOnlyList<IRegularizer?> Regularizers => [WeightRegularizer, BiasRegularizer];
 
     /// <summary>Input columns.</summary>
@@ -31,6 +32,8 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
         return SampleShape.Features(Outputs);
     }
 
+    /// <summary>y = x·W + b; x: batch × Inputs, y: batch × Outputs (a ShapeException names both shapes when x does not
+    /// fit).</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.RequireColumns(this, x, Inputs);
@@ -43,7 +46,8 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
         return y;
     }
 
-    // y = x·W + b  ⇒  dW = xᵀ·dy,  db = Σ_rows dy,  dx = dy·Wᵀ  (transposed products, no Transpose() copies)
+    /// <summary>y = x·W + b ⇒ dW = xᵀ·dy (Inputs × Outputs), db = Σ_rows dy (1 × Outputs), dx = dy·Wᵀ (batch × Inputs), as
+    /// transposed products without Transpose() copies; dy: batch × Outputs.</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         var x = trace.Input;
@@ -59,12 +63,16 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
         return new(gradient, dx);
     }
 
+    /// <summary>[W, b]: Inputs × Outputs and 1 × Outputs.</summary>
     public IReadOnlyList<Matrix<T>> Parameters => [Weights, Bias];
 
+    /// <summary>"weight" and "bias", as PyTorch's nn.Linear names them.</summary>
     public IReadOnlyList<string> ParameterNames => ["weight", "bias"];
 
+    /// <summary>This layer with W = parameters[0] and b = parameters[1], regularizers kept.</summary>
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Weights = parameters[0], Bias = parameters[1] };
 
+    /// <inheritdoc/>
     public static string TypeName => "dense";
 
     /// <summary>inputs, outputs, and the regularizers when set (weight_regularizer, bias_regularizer).</summary>
@@ -82,19 +90,24 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
         return [new("weight", [outputs, inputs], TensorRole.Parameter), new("bias", [outputs], TensorRole.Parameter)];
     }
 
+    /// <inheritdoc/>
     public static Dense<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(tensors[0], tensors[1])
     {
         WeightRegularizer = Regularizer.Read(config, "weight_regularizer"),
         BiasRegularizer = Regularizer.Read(config, "bias_regularizer"),
     };
 
+    /// <summary>Prints "Dense(784 → 128)": the sizes, never the matrices.</summary>
     public override string ToString() => $"Dense({Inputs} → {Outputs})";   // never print the matrices
 }
 
 /// <summary>dL/dθ of a <see cref="Dense{T}"/> layer: dW (Inputs × Outputs) and db (1 × Outputs).</summary>
 public sealed record DenseGradient<T>(Matrix<T> Weights, Matrix<T> Bias) : IGradient<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>[dW, db], in the layer's parameter order.</summary>
     public IReadOnlyList<Matrix<T>> Tensors => [Weights, Bias];
+
+    /// <summary>Prints the shapes: "DenseGradient(784×128, 1×128)".</summary>
     public override string ToString() => $"DenseGradient({Shape.Of(Weights)}, {Shape.Of(Bias)})";
 }
 

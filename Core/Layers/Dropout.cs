@@ -13,7 +13,8 @@ public sealed record Dropout<T>(double Rate) : IDescribedLayer<Dropout<T>, T> wh
     public double Rate { get; init => field = Hyper.UnitInterval(value, nameof(Rate), "Dropout"); }
         = Hyper.UnitInterval(Rate, nameof(Rate), "Dropout");
 
-    // Inference keeps every unit; returning x itself is safe: nothing in Nabla mutates a matrix it did not allocate.
+    /// <summary>Inference keeps every unit: y = x, returned itself (nothing in Nabla mutates a matrix it did not allocate); batch ×
+    /// input.Size.</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input) => x;
 
     /// <summary>Draws the mask m from <paramref name="rng"/> (one uniform per entry, column-major order) and keeps it in
@@ -34,7 +35,8 @@ public sealed record Dropout<T>(double Rate) : IDescribedLayer<Dropout<T>, T> wh
         return new Trace<T>(x, input, y).With("mask", mask);
     }
 
-    // y = x ⊙ m  ⇒  dx = dy ⊙ m  (no mask saved: Rate 0 or an inference trace, so y = x and dx = dy)
+    /// <summary>y = x ⊙ m ⇒ dx = dy ⊙ m, with the trace's mask m; without one (Rate 0, or an inference trace) y = x and dx = dy.
+    /// dy: batch × input.Size.</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
@@ -46,20 +48,25 @@ public sealed record Dropout<T>(double Rate) : IDescribedLayer<Dropout<T>, T> wh
         return new(NoGradient<T>.Instance, dx);
     }
 
+    /// <inheritdoc/>
     public static string TypeName => "dropout";
 
+    /// <summary>{"rate": Rate}.</summary>
     public LayerConfig Config => new(("rate", Rate));
 
+    /// <summary>None; checks that "rate" is in [0, 1).</summary>
     public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
     {
         RateOf(config);
         return [];
     }
 
+    /// <inheritdoc/>
     public static Dropout<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(RateOf(config));
 
     static double RateOf(LayerConfig config) => config.Number("rate", r => r is >= 0 and < 1, "a dropout rate in [0, 1)");
 
+    /// <summary>Prints "Dropout(0.5)".</summary>
     public override string ToString() => $"Dropout({Rate})";
 }
 

@@ -12,24 +12,28 @@ public sealed record Flatten<T> : IDescribedLayer<Flatten<T>, T> where T : struc
     /// <summary>Any shape → (its size).</summary>
     public SampleShape OutputShape(SampleShape input) => SampleShape.Features(input.Size);
 
-    // Returning x itself is safe: nothing in Nabla mutates a matrix it did not allocate.
+    /// <summary>y = x, returned itself once checked to hold batch samples of <paramref name="input"/>: the values are already in
+    /// (C·H·W) order, and nothing in Nabla mutates a matrix it did not allocate.</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.Require(this, x, input);
         return x;
     }
 
-    // y = x  ⇒  dx = dy
+    /// <summary>y = x ⇒ dx = dy, passed through; dy: batch × input.Size.</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         Shape.RequireSame(this, "dy", dy, "input", trace.Input);
         return new(NoGradient<T>.Instance, needInputGradient ? dy : null);
     }
 
+    /// <inheritdoc/>
     public static string TypeName => "flatten";
 
+    /// <inheritdoc/>
     public static Flatten<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
 
+    /// <summary>Prints "Flatten".</summary>
     public override string ToString() => "Flatten";
 }
 

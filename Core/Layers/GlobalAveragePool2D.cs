@@ -20,15 +20,19 @@ public sealed record GlobalAveragePool2D<T> : IDescribedLayer<GlobalAveragePool2
         return SampleShape.Features(input.Channels);
     }
 
+    /// <summary>y[n, c] = (1/(H·W)) Σ_{h, w} x[n, c, h, w]; x: batch × (C·H·W), y: batch × C.</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input) => AveragePooling.Forward(this, x, input);
 
-    // y = mean over the pixels  ⇒  dx = dy / (H·W) at every pixel
+    /// <summary>y = mean over the pixels ⇒ dx[n, c, h, w] = dy[n, c] / (H·W); dy: batch × C, dx: batch × (C·H·W).</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true) => AveragePooling.Backward(this, trace, dy, needInputGradient);
 
+    /// <inheritdoc/>
     public static string TypeName => "global_avg_pool2d";
 
+    /// <inheritdoc/>
     public static GlobalAveragePool2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
 
+    /// <summary>Prints "GlobalAveragePool2D".</summary>
     public override string ToString() => "GlobalAveragePool2D";
 }
 

@@ -13,7 +13,12 @@ public interface IGradient<T> where T : struct, IFloatingPointIeee754<T>
 /// <summary>The gradient of a layer without parameters.</summary>
 public sealed record NoGradient<T> : IGradient<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>The one instance (it holds nothing).</summary>
     public static readonly NoGradient<T> Instance = new();
+
+    /// <summary>None.</summary>
     public IReadOnlyList<Matrix<T>> Tensors => [];
+
+    /// <summary>Prints "no parameters".</summary>
     public override string ToString() => "no parameters";
 }

@@ -53,6 +53,8 @@ public interface ILayer<T> where T : struct, IFloatingPointIeee754<T>
 /// <summary>The result of a backward pass: dL/dθ and, when asked for, dL/dx.</summary>
 public sealed record Backprop<T>(IGradient<T> Gradient, Matrix<T>? InputGradient) where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>Prints the gradient and dx's shape, never the values: "Backprop(DenseGradient(784×128, 1×128), dx:
+    /// 64×784)".</summary>
     public override string ToString() => $"Backprop({Gradient}, dx: {(InputGradient is null ? "none" : Shape.Of(InputGradient))})";
 }
 

@@ -102,6 +102,7 @@ public sealed class LayerConfig
         return text.Length <= 80 ? text : text[..77] + "…";
     }
 
+    /// <summary>The settings as compact JSON: {"inputs":784,"outputs":128}.</summary>
     public override string ToString() => values.ToJsonString();
 }
 

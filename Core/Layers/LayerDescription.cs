@@ -7,13 +7,17 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed record LayerDescription(string Type, LayerConfig Config, IReadOnlyList<TensorDescription> Tensors)
 {
+    /// <summary>Prints the type, settings and tensors: dense {"inputs":2,"outputs":3} [weight: [3, 2], bias: [3]].</summary>
     public override string ToString() => $"{Type} {Config} [{string.Join(", ", Tensors)}]";
 }
 
 /// <summary>Whether training changes a tensor by its gradient (a parameter) or otherwise (state: PyTorch's buffers).</summary>
 public enum TensorRole
 {
+    /// <summary>Trained by its gradient (PyTorch's parameters).</summary>
     Parameter,
+
+    /// <summary>Updated by training without a gradient (PyTorch's buffers: running statistics, counters).</summary>
     State,
 }
 
@@ -37,5 +41,6 @@ public sealed record TensorDescription(string Name, IReadOnlyList<int> Shape, Te
     /// <summary>Number of values: the product of the dimensions (1 for a scalar).</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, d) => a * d);
 
+    /// <summary>Prints the name and PyTorch's shape: "weight: [3, 2]", with " int64" and " (state)" when so.</summary>
     public override string ToString() => $"{Name}: [{string.Join(", ", Shape)}]{(Integer ? " int64" : "")}{(Role == TensorRole.State ? " (state)" : "")}";
 }

@@ -6,6 +6,8 @@ namespace Nabla.Layers;
 /// <summary>Log-softmax over each row: y_ij = x_ij − m_i − log Σ_k e^(x_ik − m_i), m_i = max_k x_ik. x, y: batch × classes.</summary>
 public sealed record LogSoftmax<T> : IDescribedLayer<LogSoftmax<T>, T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>y_ij = x_ij − m_i − log Σ_k e^(x_ik − m_i) over each row, m_i = max_k x_ik; x and y: batch × classes (feature
+    /// vectors only).</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         OutputShape(input);
@@ -15,7 +17,8 @@ public sealed record LogSoftmax<T> : IDescribedLayer<LogSoftmax<T>, T> where T :
     /// <summary>Row-wise log-softmax of <paramref name="x"/> into a fresh matrix (log-sum-exp with the max shift).</summary>
     public static Matrix<T> Of(Matrix<T> x) => Activations.LogSoftmax(x);
 
-    // y = x − logΣe^x  ⇒  dx_ij = dy_ij − e^(y_ij) · Σ_k dy_ik
+    /// <summary>y = x − log Σ e^x ⇒ dx_ij = dy_ij − e^(y_ij) · Σ_k dy_ik, from the trace's output y; dy and dx: batch ×
+    /// classes.</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
@@ -42,19 +45,24 @@ public sealed record LogSoftmax<T> : IDescribedLayer<LogSoftmax<T>, T> where T :
         ? throw new ShapeException($"{this} works on feature vectors (one row of classes), but its input is images {input}: put Flatten() (and a Dense) before it.")
         : input;
 
+    /// <inheritdoc/>
     public static string TypeName => "log_softmax";
 
+    /// <inheritdoc/>
     public static LogSoftmax<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new();
 
+    /// <summary>Prints "LogSoftmax".</summary>
     public override string ToString() => "LogSoftmax";
 }
 
 public static partial class Layer<T>
 {
+    /// <summary>A log-softmax layer over each row of a batch × classes input.</summary>
     public static LogSoftmax<T> LogSoftmax() => new();
 }
 
 public static partial class Layer
 {
+    /// <inheritdoc cref="Layer{T}.LogSoftmax"/>
     public static LogSoftmax<float> LogSoftmax() => new();
 }

@@ -29,6 +29,7 @@ public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : s
     /// <summary>(C, H, W) → (C, OH, OW).</summary>
     public SampleShape OutputShape(SampleShape input) => window.OutputShape(input);
 
+    /// <summary>y[n, c, i, j] = the window's maximum; x: batch × (C·H·W), y: batch × (C·OH·OW).</summary>
     public Matrix<T> Forward(Matrix<T> x, SampleShape input)
     {
         Shape.Require(this, x, input);
@@ -50,7 +51,8 @@ public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : s
         return new Trace<T>(x, input, y).With("argmax", argmax);
     }
 
-    // y = x[argmax]  ⇒  dx[argmax] += dy, 0 elsewhere
+    /// <summary>y = x[argmax] ⇒ dx[argmax] += dy, 0 elsewhere, with the trace's winners; dy: batch × (C·OH·OW), dx: batch ×
+    /// (C·H·W).</summary>
     public Backprop<T> Backward(Trace<T> trace, Matrix<T> dy, bool needInputGradient = true)
     {
         Shape.RequireSame(this, "dy", dy, "output", trace.Output);
@@ -61,21 +63,26 @@ public sealed record MaxPool2D<T> : IDescribedLayer<MaxPool2D<T>, T> where T : s
         return new(NoGradient<T>.Instance, dx);
     }
 
+    /// <inheritdoc/>
     public static string TypeName => "max_pool2d";
 
+    /// <summary>{"kernel_size": Size, "stride": Stride, "padding": Padding}, as PyTorch's arguments.</summary>
     public LayerConfig Config => window.Config;
 
     // The saved window, checked; the ONNX exporter reads it here too.
     internal static PoolWindow WindowOf(LayerConfig config) => PoolWindow.Read("MaxPool2D", config);
 
+    /// <summary>None; checks kernel_size ≥ 1, stride ≥ 1 and padding in 0..kernel_size / 2.</summary>
     public static IReadOnlyList<TensorDescription> TensorsFor(LayerConfig config)
     {
         WindowOf(config);
         return [];
     }
 
+    /// <inheritdoc/>
     public static MaxPool2D<T> Build(LayerConfig config, IReadOnlyList<Matrix<T>> tensors) => new(WindowOf(config));
 
+    /// <summary>Prints "MaxPool2D(2)", with the stride and padding when not Size and 0.</summary>
     public override string ToString() => window.ToString();
 }
 

@@ -28,8 +28,10 @@ public readonly record struct Padding
     /// <summary>The pixels on every side (0 for "valid" and for "same", which depends on the input).</summary>
     public int Pixels { get; }
 
+    /// <inheritdoc cref="Of(int)"/>
     public static implicit operator Padding(int pixels) => Of(pixels);
 
+    /// <summary>"valid" or "same"; any other name throws, listing the choices.</summary>
     public static implicit operator Padding(string name) => name switch
     {
         "valid" => Valid,
@@ -52,5 +54,6 @@ public readonly record struct Padding
             ? s switch { "valid" => Valid, "same" => Same, _ => throw config.Fail(name, "\"valid\", \"same\" or a number ≥ 0") }
             : Of(config.Int(name, 0, expected: "\"valid\", \"same\" or a number ≥ 0"));
 
+    /// <summary>"valid", "same", or the pixels per side: as <see cref="ToJson"/> writes it.</summary>
     public override string ToString() => IsSame ? "same" : Pixels == 0 ? "valid" : Pixels.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

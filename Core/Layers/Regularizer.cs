@@ -26,6 +26,7 @@ public sealed record L1L2 : IRegularizer
     /// <summary>The coefficient of Σw², ≥ 0.</summary>
     public double L2 { get; init => field = Hyper.NonNegative(value, this); }
 
+    /// <summary>R(w) = L1·Σ|w| + L2·Σw², accumulated in double; w any shape.</summary>
     public double Penalty<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
     {
         double abs = 0, squares = 0;
@@ -38,6 +39,7 @@ public sealed record L1L2 : IRegularizer
         return L1 * abs + L2 * squares;
     }
 
+    /// <summary>dR/dw = L1·sign(w) + 2·L2·w, a fresh matrix shaped like w.</summary>
     public Matrix<T> Gradient<T>(Matrix<T> w) where T : struct, IFloatingPointIeee754<T>
     {
         var (l1, twoL2) = (T.CreateChecked(L1), T.CreateChecked(2 * L2));
@@ -47,6 +49,7 @@ public sealed record L1L2 : IRegularizer
         return gradient;
     }
 
+    /// <summary>Prints as Keras builds it: "L2(0.0001)", "L1(0.01)", or "L1L2(0.01, 0.0001)".</summary>
     public override string ToString() => L1 == 0 ? $"L2({L2})" : L2 == 0 ? $"L1({L1})" : $"L1L2({L1}, {L2})";
 }
 

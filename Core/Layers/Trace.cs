@@ -42,5 +42,6 @@ public sealed record Trace<T>(Matrix<T> Input, SampleShape InputShape, Matrix<T>
     /// <summary>The names of the saved tensors, in the order they were saved.</summary>
     public IEnumerable<string> SavedNames => saved.Select(s => s.Name);
 
+    /// <summary>Prints the shapes: "Trace(64×784 (784) → 64×128)".</summary>
     public override string ToString() => $"Trace({Shape.Of(Input)} {InputShape} → {Shape.Of(Output)})";
 }

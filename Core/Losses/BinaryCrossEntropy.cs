@@ -7,10 +7,14 @@ namespace Nabla.Losses;
 /// <remarks>After a sigmoid output, <see cref="SigmoidBinaryCrossEntropy"/> on the logits is exact where this saturates.</remarks>
 public sealed record BinaryCrossEntropy : ILoss
 {
+    /// <inheritdoc/>
     public string Name => "binary_cross_entropy";
 
+    /// <summary>Probabilities: p in [0, 1], after a Sigmoid.</summary>
     public LossInput Input => LossInput.Probabilities;
 
+    /// <summary>L = −(1/N) Σ [y log p + (1 − y) log(1 − p)] and dL/dp = (p − y)/(p(1 − p))/N; prediction and target: batch ×
+    /// outputs; a p outside [0, 1] throws.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);
@@ -30,5 +34,6 @@ public sealed record BinaryCrossEntropy : ILoss
         return new(sum / n, gradient);
     }
 
+    /// <summary>Prints <see cref="Name"/>: "binary_cross_entropy".</summary>
     public override string ToString() => Name;
 }

@@ -9,10 +9,13 @@ public sealed record CategoricalCrossEntropy : ILoss
 {
     const double Floor = 1e-12;
 
+    /// <inheritdoc/>
     public string Name => "categorical_cross_entropy";
 
+    /// <summary>Probabilities: rows of p summing to 1, after a Softmax.</summary>
     public LossInput Input => LossInput.Probabilities;
 
+    /// <summary>L = −(1/B) Σ_i Σ_k y_ik log p_ik and dL/dp = −y/p / B; prediction and target: batch × classes.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);
@@ -31,5 +34,6 @@ public sealed record CategoricalCrossEntropy : ILoss
         return new(sum / batch, gradient);
     }
 
+    /// <summary>Prints <see cref="Name"/>: "categorical_cross_entropy".</summary>
     public override string ToString() => Name;
 }

@@ -5,8 +5,10 @@ namespace Nabla.Losses;
 /// <summary>Mean absolute error: L = (1/N) Σ |p − y|, N = every element. dL/dp = sign(p − y)/N (0 where p = y, as PyTorch).</summary>
 public sealed record Mae : ILoss
 {
+    /// <inheritdoc/>
     public string Name => "mae";
 
+    /// <summary>L = (1/N) Σ |p − y| and dL/dp = sign(p − y)/N; prediction and target: batch × outputs, N every element.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);
@@ -24,5 +26,6 @@ public sealed record Mae : ILoss
         return new(sum / p.Length, gradient);
     }
 
+    /// <summary>Prints <see cref="Name"/>: "mae".</summary>
     public override string ToString() => Name;
 }

@@ -5,8 +5,10 @@ namespace Nabla.Losses;
 /// <summary>Mean squared error: L = (1/N) Σ (p − y)², N = every element. dL/dp = 2(p − y)/N.</summary>
 public sealed record Mse : ILoss
 {
+    /// <inheritdoc/>
     public string Name => "mse";
 
+    /// <summary>L = (1/N) Σ (p − y)² and dL/dp = 2(p − y)/N; prediction and target: batch × outputs, N every element.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "prediction", prediction, "target", target);
@@ -24,5 +26,6 @@ public sealed record Mse : ILoss
         return new(sum / p.Length, gradient);
     }
 
+    /// <summary>Prints <see cref="Name"/>: "mse".</summary>
     public override string ToString() => Name;
 }

@@ -6,10 +6,14 @@ namespace Nabla.Losses;
 /// N = every element. dL/dz = (σ(z) − y)/N. Never overflows, whatever the logits (PyTorch's BCEWithLogitsLoss).</summary>
 public sealed record SigmoidBinaryCrossEntropy : ILoss
 {
+    /// <inheritdoc/>
     public string Name => "sigmoid_binary_cross_entropy";
 
+    /// <summary>Logits: the raw outputs z, no Sigmoid before the loss.</summary>
     public LossInput Input => LossInput.Logits;
 
+    /// <summary>L = (1/N) Σ [max(z, 0) − z·y + log(1 + e^(−|z|))] and dL/dz = (σ(z) − y)/N; logits and target: batch ×
+    /// outputs.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "logits", prediction, "target", target);
@@ -26,7 +30,9 @@ public sealed record SigmoidBinaryCrossEntropy : ILoss
         return new(sum / z.Length, gradient);
     }
 
+    /// <summary>σ(z), elementwise: the probabilities the logits stand for.</summary>
     public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Activations.Sigmoid(output);
 
+    /// <summary>Prints <see cref="Name"/>: "sigmoid_binary_cross_entropy".</summary>
     public override string ToString() => Name;
 }

@@ -8,10 +8,14 @@ namespace Nabla.Losses;
 /// (p − y)/B for one-hot targets (PyTorch's CrossEntropyLoss, Keras's from_logits=True).</summary>
 public sealed record SoftmaxCrossEntropy : ILoss
 {
+    /// <inheritdoc/>
     public string Name => "softmax_cross_entropy";
 
+    /// <summary>Logits: the raw outputs z, no Softmax before the loss.</summary>
     public LossInput Input => LossInput.Logits;
 
+    /// <summary>L = −(1/B) Σ_i Σ_k y_ik log softmax(z)_ik and dL/dz = (softmax(z)·Σ_k y_ik − y)/B; logits and target: batch ×
+    /// classes.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         Shape.RequireSame(this, "logits", prediction, "target", target);
@@ -42,7 +46,9 @@ public sealed record SoftmaxCrossEntropy : ILoss
         return new(sum / rows, logP);
     }
 
+    /// <summary>softmax(z) over each row: the class probabilities the logits stand for.</summary>
     public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Activations.Softmax(output);
 
+    /// <summary>Prints <see cref="Name"/>: "softmax_cross_entropy".</summary>
     public override string ToString() => Name;
 }

@@ -7,12 +7,17 @@ namespace Nabla.Losses;
 /// cross-entropy with from_logits=True).</summary>
 public sealed record SparseSoftmaxCrossEntropy : ILoss
 {
+    /// <inheritdoc/>
     public string Name => "sparse_softmax_cross_entropy";
 
+    /// <summary>Logits: the raw outputs z, no Softmax before the loss.</summary>
     public LossInput Input => LossInput.Logits;
 
+    /// <summary>True: the targets are class indices, batch × 1.</summary>
     public bool Sparse => true;
 
+    /// <summary>L = −(1/B) Σ_i log softmax(z)_i,label_i and dL/dz = (softmax(z) − onehot(label))/B; logits: batch × classes,
+    /// labels: batch × 1 whole numbers in 0..classes − 1.</summary>
     public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T>
     {
         var (rows, columns) = (prediction.RowCount, prediction.ColumnCount);
@@ -38,7 +43,9 @@ public sealed record SparseSoftmaxCrossEntropy : ILoss
         return new(sum / rows, logP);
     }
 
+    /// <summary>softmax(z) over each row: the class probabilities the logits stand for.</summary>
     public Matrix<T> Activate<T>(Matrix<T> output) where T : struct, IFloatingPointIeee754<T> => Activations.Softmax(output);
 
+    /// <summary>Prints <see cref="Name"/>: "sparse_softmax_cross_entropy".</summary>
     public override string ToString() => Name;
 }

@@ -240,6 +240,7 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
 
     ShapeException InLayer(int i, ShapeException e) => new($"layer {i} of {Layers.Length}, {Layers[i]}: {e.Message}");
 
+    /// <summary>Prints the layers in order: "Sequential(Dense(784 → 128), ReLU, Dense(128 → 10))".</summary>
     public override string ToString() => $"Sequential({string.Join(", ", Layers)})";
 }
 

@@ -17,6 +17,7 @@ public sealed record Adagrad : ComposedOptimizer
     readonly ScaleByLearningRate step;
     static readonly Adagrad Default = new();
 
+    /// <summary>chain(add_decayed_weights(λ), scale_by_adagrad(ε, InitialAccumulatorValue), scale_by_learning_rate(η)): AdaGrad's definition.</summary>
     public override Chain AsChain() => new(decay, adagrad, step);
 
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
@@ -34,6 +35,7 @@ public sealed record Adagrad : ComposedOptimizer
     /// <summary>Which parameters decay, by name (<c>name => !name.EndsWith(".bias")</c>); null: all.</summary>
     public Func<string, bool>? WeightDecayMask { get => decay.Mask; init => decay = decay with { Mask = value }; }
 
+    /// <summary>Prints "Adagrad(LearningRate: 0.01)", with each hyperparameter set away from its default.</summary>
     public override string ToString() => Describe(nameof(Adagrad), LearningRate, (nameof(Epsilon), Epsilon, Default.Epsilon),
         (nameof(InitialAccumulatorValue), InitialAccumulatorValue, Default.InitialAccumulatorValue),
         (nameof(WeightDecay), WeightDecay, Default.WeightDecay), (nameof(WeightDecayMask), WeightDecayMask, null));

@@ -20,6 +20,8 @@ public sealed record Adam : ComposedOptimizer
     readonly ScaleByLearningRate step;
     static readonly Adam Default = new();
 
+    /// <summary>chain(add_decayed_weights(λ), scale_by_adam(β₁, β₂, ε), scale_by_learning_rate(η)), as Optax defines
+    /// Adam.</summary>
     public override Chain AsChain() => new(decay, adam, step);
 
     /// <summary>η_t: a number or a schedule (default 1e-3).</summary>
@@ -116,6 +118,7 @@ public sealed record Adam : ComposedOptimizer
         for (; i < g.Length; i++) (np[i], nm[i], nv[i]) = Rule(g[i], p[i], m[i], v[i], k);
     }
 
+    /// <summary>Prints "Adam(LearningRate: 0.001)", with each hyperparameter set away from its default.</summary>
     public override string ToString() => Describe(nameof(Adam), LearningRate, (nameof(Beta1), Beta1, Default.Beta1), (nameof(Beta2), Beta2, Default.Beta2),
         (nameof(Epsilon), Epsilon, Default.Epsilon), (nameof(WeightDecay), WeightDecay, Default.WeightDecay), (nameof(WeightDecayMask), WeightDecayMask, null));
 }

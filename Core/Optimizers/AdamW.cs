@@ -18,6 +18,8 @@ public sealed record AdamW : ComposedOptimizer
     readonly ScaleByLearningRate step;
     static readonly AdamW Default = new();
 
+    /// <summary>chain(scale_by_adam(β₁, β₂, ε), add_decayed_weights(λ), scale_by_learning_rate(η)), as Optax defines
+    /// AdamW.</summary>
     public override Chain AsChain() => new(adam, decay, step);
 
     /// <summary>η_t: a number or a schedule (default 1e-3).</summary>
@@ -48,6 +50,7 @@ public sealed record AdamW : ComposedOptimizer
         return (next, new ChainState<T>([moments, states[1], new ScaleByLearningRateState<T>(count + 1)]));
     }
 
+    /// <summary>Prints "AdamW(LearningRate: 0.001)", with each hyperparameter set away from its default.</summary>
     public override string ToString() => Describe(nameof(AdamW), LearningRate, (nameof(Beta1), Beta1, Default.Beta1), (nameof(Beta2), Beta2, Default.Beta2),
         (nameof(Epsilon), Epsilon, Default.Epsilon), (nameof(WeightDecay), WeightDecay, Default.WeightDecay), (nameof(WeightDecayMask), WeightDecayMask, null));
 }

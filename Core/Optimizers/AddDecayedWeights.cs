@@ -22,8 +22,10 @@ public sealed record AddDecayedWeights : IOptimizer
     /// <summary>λ for the parameter named <paramref name="name"/>: 0 where the mask says no.</summary>
     public double DecayOf(string name) => Mask is null || Mask(name) ? WeightDecay : 0;
 
+    /// <summary>No state: <see cref="EmptyState{T}"/>.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
+    /// <summary>u = g + λ·θ per element for the parameters the mask accepts, u = g (the same tensor) for the others.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -60,5 +62,6 @@ public sealed record AddDecayedWeights : IOptimizer
         for (; i < g.Length; i++) u[i] = Rule(g[i], p[i], decay);
     }
 
+    /// <summary>Prints "AddDecayedWeights(0.0001)", with ", masked" when a mask is set.</summary>
     public override string ToString() => $"AddDecayedWeights({WeightDecay:R}{(Mask is null ? "" : ", masked")})";
 }

@@ -20,15 +20,18 @@ public sealed record Chain : IOptimizer
             : throw new ArgumentException("Chain needs at least one transform, and none may be null: " +
                 "a chain of nothing would apply the raw gradient as the update (ascent).", nameof(Transforms));
 
+    /// <summary>One state per transform, in order (<see cref="ChainState{T}"/>).</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new ChainState<T>([.. Transforms.Select(t => t.Init(parameters))]);
 
+    /// <summary>Each transform's Update in turn, each taking the previous one's output; Δ is the last one's.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T> =>
         Run(gradients, state, parameters, apply: false);
 
     // The last transform applies its own output, so one that fuses the step (ScaleByLearningRate, Sgd) keeps doing so
     // inside a chain.
+    /// <summary>θ' = θ + Δ: the transforms' Updates, then the last one's Apply, which may fuse the addition.</summary>
     public (Parameters<T> Parameters, IOptimizerState<T> State) Apply<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T> =>
         Run(gradients, state, parameters, apply: true);
@@ -71,6 +74,7 @@ public sealed record Chain : IOptimizer
         return states;
     }
 
+    /// <summary>Prints the transforms: "Chain(ClipByGlobalNorm { MaxNorm = 1 }, Adam(LearningRate: 0.001))".</summary>
     public override string ToString() => $"Chain({string.Join(", ", Transforms.AsEnumerable())})";
 }
 
@@ -80,6 +84,8 @@ public sealed record ChainState<T>(ImmutableArray<IOptimizerState<T>> States) : 
     // The transforms' names as they are (Adam in a chain after clipping still saves m/0.weight). A tensor name that two
     // transforms both give gets each one's position in front (1/trace/0.weight, 3/trace/0.weight). A scalar that several
     // give (each one's count) is listed once: every transform of a chain makes the same number of updates.
+    /// <summary>Every transform's entries, under their own names; a tensor name two transforms share gets each one's position in
+    /// front ("1/trace/0.weight").</summary>
     public StateDict<T> ToStateDict()
     {
         var parts = States.Select(s => s.ToStateDict()).ToArray();
@@ -104,6 +110,7 @@ public sealed record ChainState<T>(ImmutableArray<IOptimizerState<T>> States) : 
         return new StateDict<T>(new Parameters<T>(names, tensors), [.. scalars]);
     }
 
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);
@@ -119,5 +126,6 @@ public sealed record ChainState<T>(ImmutableArray<IOptimizerState<T>> States) : 
 
     static string Name(int position, string name, HashSet<string> shared) => shared.Contains(name) ? $"{position}/{name}" : name;
 
+    /// <summary>Prints each transform's state.</summary>
     public override string ToString() => $"ChainState({string.Join(", ", States)})";
 }

@@ -12,8 +12,10 @@ public sealed record ClipByGlobalNorm : IOptimizer
     /// <summary>The largest global norm let through, &gt; 0.</summary>
     public double MaxNorm { get; init => field = Hyper.Positive(value, this); }
 
+    /// <summary>No state: <see cref="EmptyState{T}"/>.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
+    /// <summary>g' = g · MaxNorm / ‖g‖ when ‖g‖ = √(Σ g²) over every tensor exceeds MaxNorm, else g itself.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -32,8 +34,10 @@ public sealed record ClipByValue : IOptimizer
     /// <summary>The largest magnitude an entry keeps, &gt; 0.</summary>
     public double ClipValue { get; init => field = Hyper.Positive(value, this); }
 
+    /// <summary>No state: <see cref="EmptyState{T}"/>.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
+    /// <summary>g' = clamp(g, −ClipValue, ClipValue), per element.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {

@@ -12,8 +12,10 @@ public abstract record ComposedOptimizer : IOptimizer
     /// <summary>The transforms this optimizer is, in order (its definition).</summary>
     public abstract Chain AsChain();
 
+    /// <summary>The chain's state (<see cref="AsChain"/>).</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => AsChain().Init(parameters);
 
+    /// <summary>The chain's Δ and next state.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T> =>
         AsChain().Update(gradients, state, parameters);
@@ -23,6 +25,7 @@ public abstract record ComposedOptimizer : IOptimizer
         where T : struct, IFloatingPointIeee754<T> =>
         AsChain().Apply(gradients, state, parameters);
 
+    /// <summary>The chain's: its learning-rate transform's η_t.</summary>
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
         AsChain().LearningRateInForce(state);
 

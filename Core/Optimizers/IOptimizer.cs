@@ -46,10 +46,13 @@ public interface IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 /// <summary>The state of a stateless transform.</summary>
 public sealed record EmptyState<T> : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>The one instance (it holds nothing).</summary>
     public static readonly EmptyState<T> Instance = new();
 
+    /// <summary>Nothing.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty;
 
+    /// <summary>This state, after checking that <paramref name="contents"/> is empty.</summary>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(StateDict<T>.Empty, this);

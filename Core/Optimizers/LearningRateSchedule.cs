@@ -22,8 +22,10 @@ public sealed record ConstantSchedule : LearningRateSchedule
     /// <summary>η ≥ 0.</summary>
     public double LearningRate { get; init => field = Hyper.NonNegative(value, this); }
 
+    /// <summary>η_t = LearningRate, whatever the step.</summary>
     public override double At(long step) => LearningRate;
 
+    /// <summary>Prints the rate alone, round-trippable: "0.001".</summary>
     public override string ToString() => LearningRate.ToString("R");
 }
 
@@ -47,12 +49,14 @@ public sealed record InverseTimeDecay : LearningRateSchedule
     /// <summary>Floor t / DecaySteps: the rate falls in steps.</summary>
     public bool Staircase { get; init; }
 
+    /// <summary>η_t = LearningRate / (1 + DecayRate · t / DecaySteps), with t / DecaySteps floored when Staircase.</summary>
     public override double At(long step)
     {
         var p = (double)step / DecaySteps;
         return LearningRate / (1 + DecayRate * (Staircase ? Math.Floor(p) : p));
     }
 
+    /// <summary>Prints "InverseTimeDecay(0.1, 0.01)", with DecaySteps and Staircase when not 1 and false.</summary>
     public override string ToString() =>
         $"InverseTimeDecay({LearningRate:R}, {DecayRate:R}{(DecaySteps == 1 ? "" : $", DecaySteps: {DecaySteps}")}{(Staircase ? ", Staircase: true" : "")})";
 }
@@ -77,6 +81,7 @@ public sealed record ExponentialDecay : LearningRateSchedule
     /// <summary>Floor t / DecaySteps: the rate falls in steps.</summary>
     public bool Staircase { get; init; }
 
+    /// <summary>η_t = LearningRate · DecayRate^(t / DecaySteps), with the exponent floored when Staircase.</summary>
     public override double At(long step)
     {
         var p = (double)step / DecaySteps;
@@ -100,6 +105,7 @@ public sealed record StepDecay : LearningRateSchedule
     /// <summary>&gt; 0: the factor of each drop.</summary>
     public double Gamma { get; init => field = Hyper.Positive(value, this); }
 
+    /// <summary>η_t = LearningRate · Gamma^⌊t / StepSize⌋.</summary>
     public override double At(long step) => LearningRate * Math.Pow(Gamma, step / StepSize);
 }
 
@@ -125,6 +131,8 @@ public sealed record CosineDecay : LearningRateSchedule
     /// <summary>≥ 0: the updates of the linear warmup.</summary>
     public long WarmupSteps { get; init => field = Hyper.NonNegative(value, this); }
 
+    /// <summary>The warmup's LearningRate · (t + 1) / WarmupSteps, then LearningRate · (Alpha + (1 − Alpha) · ½(1 + cos(π · min(s,
+    /// DecaySteps) / DecaySteps))), s = t − WarmupSteps.</summary>
     public override double At(long step)
     {
         // Warmup ends on the peak (t = WarmupSteps − 1 gets the full rate): no update is wasted at rate 0.

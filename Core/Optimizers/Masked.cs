@@ -18,9 +18,11 @@ public sealed record Masked : IOptimizer
     /// <summary>Which parameters <see cref="Inner"/> sees, by name ("0.weight", "0.bias", …).</summary>
     public Func<string, bool> Mask { get; init => field = Hyper.Given(value, this); }
 
+    /// <summary><see cref="Inner"/>'s state for the parameters the mask accepts.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         Inner.Init(Selected(parameters));
 
+    /// <summary><see cref="Inner"/>'s Δ for the parameters the mask accepts; the others' g unchanged.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -34,6 +36,7 @@ public sealed record Masked : IOptimizer
         return (gradients.WithTensors(gradients.Tensors.Select((g, i) => Mask(gradients.Names[i]) ? inner[k++] : g).ToArray()), next);
     }
 
+    /// <summary><see cref="Inner"/>'s.</summary>
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> => Inner.LearningRateInForce(state);
 
     /// <summary>The tensors the mask accepts, in order, under their names.</summary>
@@ -43,5 +46,6 @@ public sealed record Masked : IOptimizer
         return new Parameters<T>(keep.Select(i => all.Names[i]), keep.Select(i => all[i]));
     }
 
+    /// <summary>Prints "Masked(inner)"; the mask, a function, has no printed form.</summary>
     public override string ToString() => $"Masked({Inner})";
 }

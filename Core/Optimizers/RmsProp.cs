@@ -20,6 +20,7 @@ public sealed record RmsProp : ComposedOptimizer
     readonly ScaleByLearningRate step;
     static readonly RmsProp Default = new();
 
+    /// <summary>chain(add_decayed_weights(λ), scale_by_rms(ρ, ε, centered), trace(μ), scale_by_learning_rate(η)): RMSProp's definition.</summary>
     public override Chain AsChain() => new(decay, rms, trace, step);
 
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
@@ -43,6 +44,7 @@ public sealed record RmsProp : ComposedOptimizer
     /// <summary>Which parameters decay, by name (<c>name => !name.EndsWith(".bias")</c>); null: all.</summary>
     public Func<string, bool>? WeightDecayMask { get => decay.Mask; init => decay = decay with { Mask = value }; }
 
+    /// <summary>Prints "RmsProp(LearningRate: 0.01)", with each hyperparameter set away from its default.</summary>
     public override string ToString() => Describe(nameof(RmsProp), LearningRate, (nameof(Rho), Rho, Default.Rho), (nameof(Epsilon), Epsilon, Default.Epsilon),
         (nameof(Momentum), Momentum, Default.Momentum), (nameof(Centered), Centered, Default.Centered),
         (nameof(WeightDecay), WeightDecay, Default.WeightDecay), (nameof(WeightDecayMask), WeightDecayMask, null));

@@ -10,8 +10,10 @@ public sealed record Scale : IOptimizer
     /// <summary>The finite factor every update is multiplied by.</summary>
     public double Factor { get; init => field = Hyper.Finite(value, this); }
 
+    /// <summary>No state: <see cref="EmptyState{T}"/>.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => EmptyState<T>.Instance;
 
+    /// <summary>Δ = Factor·g, each tensor shaped like its parameter.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
         => (gradients.Scaled(T.CreateChecked(Factor)), OptimizerState.As<EmptyState<T>>(state, this));

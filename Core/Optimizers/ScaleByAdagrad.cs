@@ -19,6 +19,7 @@ public sealed record ScaleByAdagrad : IOptimizer
     /// <summary>s at the start, ≥ 0 (PyTorch uses 0, Keras 0.1).</summary>
     public double InitialAccumulatorValue { get; init => field = Hyper.NonNegative(value, this); }
 
+    /// <summary>s = InitialAccumulatorValue everywhere, shaped like each parameter.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T>
     {
         var start = T.CreateChecked(InitialAccumulatorValue);
@@ -26,6 +27,7 @@ public sealed record ScaleByAdagrad : IOptimizer
         return new ScaleByAdagradState<T>(parameters.Map(p => p.Map(_ => start, MathNet.Numerics.LinearAlgebra.Zeros.Include)));
     }
 
+    /// <summary>s = s + g², u = g / (√s + ε), per element; u and s shaped like each parameter.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -76,13 +78,16 @@ public sealed record ScaleByAdagrad : IOptimizer
 /// <summary><see cref="ScaleByAdagrad"/>'s state: the running sums of squared gradients s (saved as sum_of_squares/parameter).</summary>
 public sealed record ScaleByAdagradState<T>(Parameters<T> SumOfSquares) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>"sum_of_squares/" + each parameter's name → s.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("sum_of_squares", SumOfSquares);
 
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);
         return new ScaleByAdagradState<T>(contents.Slot("sum_of_squares", SumOfSquares)!);
     }
 
+    /// <summary>Prints the parameters' names and shapes, never the values.</summary>
     public override string ToString() => $"ScaleByAdagradState({SumOfSquares})";
 }

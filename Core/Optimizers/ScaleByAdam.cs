@@ -22,9 +22,12 @@ public sealed record ScaleByAdam : IOptimizer
     /// <summary>ε &gt; 0, added after the square root (as PyTorch does) so that a zero v does not divide by zero.</summary>
     public double Epsilon { get; init => field = Hyper.Positive(value, this); }
 
+    /// <summary>count 0 and m = v = 0, shaped like each parameter.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new ScaleByAdamState<T>(0, parameters.ZerosLike(), parameters.ZerosLike());
 
+    /// <summary>m = β₁·m + (1 − β₁)·g, v = β₂·v + (1 − β₂)·g², u = (m / (1 − β₁ᵗ)) / (√v / √(1 − β₂ᵗ) + ε), per element, at update
+    /// t = count + 1.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -100,13 +103,16 @@ public sealed record ScaleByAdam : IOptimizer
 /// (saved as count, m/parameter, v/parameter).</summary>
 public sealed record ScaleByAdamState<T>(long Count, Parameters<T> M, Parameters<T> V) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>"count", then "m/" and "v/" + each parameter's name → m and v.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count).With("m", M).With("v", V);
 
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);
         return new ScaleByAdamState<T>(contents.Count(), contents.Slot("m", M)!, contents.Slot("v", V)!);
     }
 
+    /// <summary>Prints the count and the moments' names and shapes, never the values.</summary>
     public override string ToString() => $"ScaleByAdamState(count {Count}, {M})";
 }

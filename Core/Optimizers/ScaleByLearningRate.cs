@@ -15,8 +15,10 @@ public sealed record ScaleByLearningRate : IOptimizer
     /// <summary>η_t: a number or a schedule.</summary>
     public LearningRateSchedule LearningRate { get; init => field = Hyper.Given(value, this); }
 
+    /// <summary>count 0: the next update uses η_0.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => new ScaleByLearningRateState<T>(0);
 
+    /// <summary>u = −η_t·g per element, t the updates made so far; u shaped like each parameter.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T> =>
         Step(gradients, state, parameters, apply: false);
@@ -44,6 +46,7 @@ public sealed record ScaleByLearningRate : IOptimizer
     /// <summary>−η_t for update <paramref name="count"/> (0 for the first), in T.</summary>
     internal T RateAt<T>(long count) where T : struct, IFloatingPointIeee754<T> => T.CreateChecked(-LearningRate.At(count));
 
+    /// <summary>η_t of the latest update (η_0 before any).</summary>
     public double? LearningRateInForce<T>(IOptimizerState<T> state) where T : struct, IFloatingPointIeee754<T> =>
         LearningRate.At(OptimizerState.LatestStep(OptimizerState.As<ScaleByLearningRateState<T>>(state, this).Count));
 
@@ -74,8 +77,10 @@ public sealed record ScaleByLearningRate : IOptimizer
 /// <summary><see cref="ScaleByLearningRate"/>'s state: the number of updates made (saved as count), which picks η_t.</summary>
 public sealed record ScaleByLearningRateState<T>(long Count) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>"count": the updates made, which picks η_t.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count);
 
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

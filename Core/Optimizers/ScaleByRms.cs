@@ -23,9 +23,12 @@ public sealed record ScaleByRms : IOptimizer
     /// <summary>Divide by the standard deviation of g (subtract the squared running mean m²) rather than its RMS.</summary>
     public bool Centered { get; init; }
 
+    /// <summary>v = 0 (and m = 0 when Centered), shaped like each parameter.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new ScaleByRmsState<T>(parameters.ZerosLike(), Centered ? parameters.ZerosLike() : null);
 
+    /// <summary>v = ρ·v + (1 − ρ)·g², u = g / (√v + ε), per element; Centered also m = ρ·m + (1 − ρ)·g and u = g / (√(v − m²) +
+    /// ε).</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -107,13 +110,16 @@ public sealed record ScaleByRms : IOptimizer
 /// v/parameter and m/parameter, as Adam's moments).</summary>
 public sealed record ScaleByRmsState<T>(Parameters<T> V, Parameters<T>? M) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>"v/" (and, centered, "m/") + each parameter's name → v and m.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("v", V).With("m", M);
 
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);
         return new ScaleByRmsState<T>(contents.Slot("v", V)!, contents.Slot("m", M));
     }
 
+    /// <summary>Prints v's names and shapes, never the values.</summary>
     public override string ToString() => $"ScaleByRmsState({V})";
 }

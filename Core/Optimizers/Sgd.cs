@@ -20,6 +20,7 @@ public sealed record Sgd : ComposedOptimizer
     readonly ScaleByLearningRate step;
     static readonly Sgd Default = new();
 
+    /// <summary>chain(add_decayed_weights(λ), trace(μ, nesterov), scale_by_learning_rate(η)), as Optax defines SGD.</summary>
     public override Chain AsChain() => new(decay, trace, step);
 
     /// <summary>η_t: a number or a schedule (default 0.01).</summary>
@@ -114,6 +115,7 @@ public sealed record Sgd : ComposedOptimizer
         }
     }
 
+    /// <summary>Prints "Sgd(LearningRate: 0.01)", with each hyperparameter set away from its default.</summary>
     public override string ToString() => Describe(nameof(Sgd), LearningRate, (nameof(Momentum), Momentum, Default.Momentum),
         (nameof(Nesterov), Nesterov, Default.Nesterov), (nameof(WeightDecay), WeightDecay, Default.WeightDecay),
         (nameof(WeightDecayMask), WeightDecayMask, null));

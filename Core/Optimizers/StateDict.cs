@@ -80,6 +80,8 @@ public sealed record StateDict<T> where T : struct, IFloatingPointIeee754<T>
             ". Load a state saved from the same optimizer on parameters with the same names.");
     }
 
+    /// <summary>Prints the scalars and the tensors' names and shapes: "StateDict(count = 3, m/0.weight: 784×128)", never the
+    /// values.</summary>
     public override string ToString() =>
         $"StateDict({string.Join(", ", Scalars.Select(s => $"{s.Name} = {s.Value}").Concat(Tensors.Names.Select((n, i) => $"{n}: {Shape.Of(Tensors[i])}")))})";
 }

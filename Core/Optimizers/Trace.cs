@@ -29,9 +29,11 @@ public sealed record Trace : IOptimizer
     bool CheckNesterov(bool nesterov, double momentum) => !nesterov || momentum > 0 ? nesterov
         : throw new ArgumentException($"{GetType().Name}: Nesterov needs Momentum > 0, got Momentum = {momentum}.", nameof(Nesterov));
 
+    /// <summary>t = 0 shaped like each parameter; no buffers when Momentum is 0.</summary>
     public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> =>
         new TraceState<T>(Momentum > 0 ? parameters.ZerosLike() : null);
 
+    /// <summary>t = μ·t + g and u = t, or u = g + μ·t with Nesterov, per element; u = g itself when Momentum is 0.</summary>
     public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -83,13 +85,16 @@ public sealed record Trace : IOptimizer
 /// <summary><see cref="Trace"/>'s state: the momentum buffers t (saved as trace/parameter), null when Momentum is 0.</summary>
 public sealed record TraceState<T>(Parameters<T>? Trace) : IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>"trace/" + each parameter's name → t; empty when Momentum is 0.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("trace", Trace);
 
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);
         return new TraceState<T>(contents.Slot("trace", Trace));
     }
 
+    /// <summary>Prints the buffers' names and shapes, or "no buffers".</summary>
     public override string ToString() => $"TraceState({Trace?.ToString() ?? "no buffers"})";
 }

@@ -8,6 +8,7 @@ namespace Nabla.Reporting;
 /// dashed (validation curves) and may name its colour (one run's curves share one in a comparison).</summary>
 public sealed record Series(string Name, IReadOnlyList<(double X, double Y)> Points, bool Dashed = false, string? Color = null)
 {
+    /// <summary>Prints the name and point count: "loss (20 points)".</summary>
     public override string ToString() => $"{Name} ({Points.Count} points)";
 }
 

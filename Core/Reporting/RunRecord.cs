@@ -145,6 +145,7 @@ public sealed record RunRecord(string Folder, JsonElement Manifest, IReadOnlyLis
         }
     }
 
+    /// <summary>Prints the folder and counts: "RunRecord(runs/mnist, 5 epochs, 1 evaluations)".</summary>
     public override string ToString() => $"RunRecord({Folder}, {Epochs.Count} epochs, {Evaluations.Count} evaluations)";
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -178,6 +178,8 @@ public static class CheckpointFile
 /// its batches were done, the step count, whether the Fit had finished, and how many epochs its history holds.</summary>
 public sealed record CheckpointSummary(int Fit, int Epoch, int Batch, long Step, bool Finished, int EpochsDone)
 {
+    /// <summary>Says where the Fit stands: "fit 1 at epoch 3, batch 120 (step 2000)" or "fit 1 finished: 5 epochs, step
+    /// 4690".</summary>
     public override string ToString() => Finished
         ? $"fit {Fit} finished: {EpochsDone} epochs, step {Step}"
         : $"fit {Fit} at epoch {Epoch}, batch {Batch} (step {Step})";

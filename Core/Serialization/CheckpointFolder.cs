@@ -69,5 +69,6 @@ public sealed class CheckpointFolder : ICheckpointStore
         Saved?.Invoke(path, new CheckpointSummary(fit.Number, progress.Epoch, progress.Batch, progress.State.Step, progress.Finished, progress.History.Count));
     }
 
+    /// <summary>Prints the folder and, when set, the step interval: "CheckpointFolder(runs/a, every 500 steps)".</summary>
     public override string ToString() => $"CheckpointFolder({Folder}{(EverySteps > 0 ? $", every {EverySteps} steps" : "")})";
 }

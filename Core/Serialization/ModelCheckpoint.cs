@@ -70,5 +70,6 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
     } ?? throw new InvalidOperationException($"ModelCheckpoint monitors {Monitor}, but epoch {m.Epoch} did not report it" +
         (Monitor.StartsWith("val_", StringComparison.Ordinal) ? ": pass validation data to Fit." : " (regression has no accuracy)."));
 
+    /// <summary>Prints the path and the monitored metric: "ModelCheckpoint(best.safetensors, val_accuracy, best only)".</summary>
     public override string ToString() => $"ModelCheckpoint({Path}, {Monitor}{(SaveBestOnly ? ", best only" : "")})";
 }

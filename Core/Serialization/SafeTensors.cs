@@ -21,6 +21,7 @@ public sealed record StoredTensor(int[] Shape, double[] Values)
         return m;
     }
 
+    /// <summary>Prints the shape: "[128, 784]".</summary>
     public override string ToString() => $"[{string.Join(", ", Shape)}]";
 }
 

@@ -13,6 +13,7 @@ public sealed record TensorEntry(string Name, string DType, int[] Shape, long Be
     /// <summary>Number of elements: the product of the shape (1 for a scalar, 0 for an empty tensor).</summary>
     public long Count => Shape.Aggregate(1L, (a, d) => a * d);   // validated: cannot overflow
 
+    /// <summary>Prints the name, type and shape: "0.weight" F32 [128, 784].</summary>
     public override string ToString() => $"\"{Name}\" {DType} [{string.Join(", ", Shape)}]";
 }
 

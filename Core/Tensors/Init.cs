@@ -17,6 +17,7 @@ public sealed record Initializer(string Name, Func<int, int, Rng, double> Sample
         return m;
     }
 
+    /// <summary>Prints <see cref="Name"/>: "he_uniform", "xavier_normal", ….</summary>
     public override string ToString() => Name;
 }
 

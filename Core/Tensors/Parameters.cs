@@ -107,5 +107,6 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
                 Shape.RequireSame(who, $"tensor {Names[i]}", Tensors[i], $"its counterpart {other.Names[i]}", other[i]);
     }
 
+    /// <summary>Prints the names and shapes, never the values: "Parameters(0.weight: 784×128, 0.bias: 1×128)".</summary>
     public override string ToString() => $"Parameters({string.Join(", ", Names.Select((n, i) => $"{n}: {Shape.Of(Tensors[i])}"))})";
 }

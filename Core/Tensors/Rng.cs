@@ -109,6 +109,7 @@ public sealed class Rng
 /// (exact, unlike a JSON number, which many readers take as a double).</summary>
 public readonly record struct RngState(ulong S0, ulong S1, ulong S2, ulong S3)
 {
+    /// <summary>Four 16-digit hexadecimal words joined by '-': exact, and read back by <see cref="TryParse"/>.</summary>
     public override string ToString() => $"{S0:x16}-{S1:x16}-{S2:x16}-{S3:x16}";
 
     /// <summary>The state written by <see cref="ToString"/>; null when <paramref name="text"/> is not one.</summary>

@@ -7,7 +7,11 @@ public enum MonitorMode
 {
     /// <summary>Max for accuracies, min for losses.</summary>
     Auto,
+
+    /// <summary>A smaller value is better (losses).</summary>
     Min,
+
+    /// <summary>A larger value is better (accuracies).</summary>
     Max,
 }
 
@@ -104,6 +108,7 @@ public sealed record EarlyStopping
 public sealed record EarlyStoppingState<T>(int BestEpoch, double Best, Sequential<T>? BestModel, int Wait, int? StoppedEpoch)
     where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>Prints the best epoch and value: "EarlyStopping(best epoch 4: 0.0812, stopped at epoch 7)".</summary>
     public override string ToString() =>
         $"EarlyStopping(best epoch {BestEpoch}: {Best:G6}{(StoppedEpoch is { } e ? $", stopped at epoch {e}" : "")})";
 }

@@ -56,6 +56,7 @@ public sealed record FitIdentity(int Number, FitInfo Info, string? EarlyStopping
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>Prints "Fit 1 (5 epochs from epoch 1, batch size 64)".</summary>
     public override string ToString() => $"Fit {Number} ({Info.Epochs} epochs from epoch {Info.InitialEpoch + 1}, batch size {Info.BatchSize})";
 }
 

@@ -18,6 +18,7 @@ public sealed record FitProgress<T>(TrainState<T> State, int Epoch, int Batch, R
     public static FitProgress<T> Start(TrainState<T> state, int epoch, RngState shuffle, EarlyStoppingState<T>? earlyStopping) =>
         new(state, epoch, 0, shuffle, 0, 0, 0, 0, [], earlyStopping, false);
 
+    /// <summary>Prints where the Fit stands: "FitProgress(epoch 3, batch 120, step 2000)".</summary>
     public override string ToString() =>
         Finished ? $"FitProgress(finished after epoch {Epoch - 1}, step {State.Step})"
                  : $"FitProgress(epoch {Epoch}, batch {Batch}, step {State.Step})";

@@ -13,6 +13,7 @@ public sealed record FitResult<T>(Models.Sequential<T> Model, TrainState<T> Stat
     /// <summary>The last epoch's figures.</summary>
     public EpochMetrics Last => History.Count > 0 ? History[^1] : throw new InvalidOperationException("Fit ran no epoch.");
 
+    /// <summary>Prints the epoch count: "FitResult(5 epochs)", with ", cancelled" when it was.</summary>
     public override string ToString() => $"FitResult({History.Count} epochs{(Cancelled ? ", cancelled" : "")})";
 }
 

@@ -46,6 +46,7 @@ public sealed record FitInfo(int Epochs, int BatchesPerEpoch, int BatchSize, int
 /// batches were done, the step count, and whether it had finished (then it returns its result without training).</summary>
 public sealed record FitResumed(int Fit, IReadOnlyList<EpochMetrics> History, int Epoch, int Batch, long Step, bool Finished)
 {
+    /// <summary>Says where the Fit resumes: "fit 1 resumes at epoch 3, batch 120 (step 2000)".</summary>
     public override string ToString() => Finished
         ? $"fit {Fit} had finished (step {Step}, {History.Count} epochs): its result is restored"
         : $"fit {Fit} resumes at epoch {Epoch}, batch {Batch} (step {Step})";

@@ -12,5 +12,6 @@ public sealed record TrainState<T>(Sequential<T> Model, IOptimizer Optimizer, IO
     public static TrainState<T> Create(Sequential<T> model, IOptimizer optimizer, ulong seed = 0) =>
         new(model, optimizer, optimizer.Init(model.Parameters), seed, 0);
 
+    /// <summary>Prints the step, model and optimizer: "TrainState(step 2000, Sequential(…), Adam(LearningRate: 0.001))".</summary>
     public override string ToString() => $"TrainState(step {Step}, {Model}, {Optimizer})";
 }
