@@ -31,12 +31,14 @@ static class StepProfile
         var state = TrainState<float>.Create(model, optimizer, 1);
         var loss = Loss.SoftmaxCrossEntropy;
         var nanoseconds = new Dictionary<string, long>();
+        var allocated = new Dictionary<string, long>();   // bytes this thread allocated in each phase
         long Now() => cpu ? ThreadCpuNanoseconds() : Stopwatch.GetTimestamp() * (1_000_000_000 / Stopwatch.Frequency);
         T Time<T>(string name, Func<T> f)
         {
-            var start = Now();
+            var (start, before) = (Now(), GC.GetAllocatedBytesForCurrentThread());
             var r = f();
             nanoseconds[name] = nanoseconds.GetValueOrDefault(name) + Now() - start;
+            allocated[name] = allocated.GetValueOrDefault(name) + GC.GetAllocatedBytesForCurrentThread() - before;
             return r;
         }
         var order = rng.Permutation(train.Count);
@@ -47,6 +49,7 @@ static class StepProfile
             if (s == warmup)   // the JIT's first calls are not a step's cost
             {
                 nanoseconds.Clear();
+                allocated.Clear();
                 (gcs, bytes) = (GC.CollectionCount(0), GC.GetAllocatedBytesForCurrentThread());
             }
             var scope = pool.Enter();
@@ -66,7 +69,7 @@ static class StepProfile
         Console.WriteLine($"this thread allocated {(GC.GetAllocatedBytesForCurrentThread() - bytes) / steps} bytes per step; " +
             $"{GC.CollectionCount(0) - gcs} gen0 collections in {steps} steps");
         var total = nanoseconds.Values.Sum() / 1000.0;
-        foreach (var (name, ns) in nanoseconds) Console.WriteLine($"{name,-10} {ns / 1000.0 / steps,8:F1} µs/step");
+        foreach (var (name, ns) in nanoseconds) Console.WriteLine($"{name,-10} {ns / 1000.0 / steps,8:F1} µs/step {allocated[name] / steps,7} B/step");
         Console.WriteLine($"{"total",-10} {total / steps,8:F1} µs/step{(cpu ? " of this thread's CPU time" : "")}  ({optimizer}; {Backend.Description})");
     }
 

@@ -22,9 +22,11 @@ static class TrainMnist
 
         var rng = Rng.Seeded(int.Parse(Arg("--seed", "1"), CultureInfo.InvariantCulture));
         var (model, optimizer) = Model(name, rng);
-        var watch = new Allocations();
+        using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
+        var watch = new Allocations(sampler);
         var result = model.Fit(train, Loss.SoftmaxCrossEntropy, optimizer, epochs, batchSize: 64,
             validation: null, rng, observers: [watch]);
+        sampler?.Stop();
         var (_, accuracy) = result.Model.Evaluate(test, Loss.SoftmaxCrossEntropy);
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -37,6 +39,7 @@ static class TrainMnist
             allocated_bytes_per_step = watch.BytesPerStep,
             parameter_bytes = model.ParameterCount * sizeof(float),
         }));
+        sampler?.Print(Console.Error);
         return 0;
     }
 
@@ -60,7 +63,7 @@ static class TrainMnist
     /// <summary>Bytes the training thread allocates per step, averaged over the whole last epoch (its shuffle, and the
     /// new parameters that replace the ones handed to observers at the previous epoch's end, included); with one
     /// epoch, from its first step on. The JIT's first-time allocations are long done by then.</summary>
-    sealed class Allocations : IFitObserver
+    sealed class Allocations(AllocationSampler? sampler) : IFitObserver
     {
         long start, steps;
         public double BytesPerStep { get; private set; }
@@ -74,6 +77,7 @@ static class TrainMnist
         public void OnBatchEnd(BatchProgress progress)
         {
             if (progress.Epoch == 1 && progress.Batch == 1) (start, steps) = (GC.GetAllocatedBytesForCurrentThread(), 0);
+            if (progress.Epoch == 1 && progress.Batch == 50) sampler?.Start();   // after the first steps' one-time allocations
             else steps++;
             if (progress.Batch == progress.Batches) BytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - start) / (double)steps;
         }
