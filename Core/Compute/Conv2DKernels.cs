@@ -44,8 +44,8 @@ public static unsafe class Conv2DKernels
         ReadOnlySpan<T> dy, Span<T> dx, Span<T> dWeights, Span<T> dBias) where T : struct, IFloatingPointIeee754<T>
     {
         Check(g, outChannels, x.Length, weights.Length, dBias.Length, dy.Length, "dy");
-        Require(dWeights.Length == weights.Length, g, $"dWeights has {dWeights.Length} values; it needs {weights.Length} (Cout·C·KH·KW)");
-        Require(dx.IsEmpty || dx.Length == g.InputLength, g, $"dx has {dx.Length} values; it needs {g.InputLength} (N·C·H·W), or none to skip it");
+        if (dWeights.Length != weights.Length) Fail(g, $"dWeights has {dWeights.Length} values; it needs {weights.Length} (Cout·C·KH·KW)");
+        if (!dx.IsEmpty && dx.Length != g.InputLength) Fail(g, $"dx has {dx.Length} values; it needs {g.InputLength} (N·C·H·W), or none to skip it");
         if (!dBias.IsEmpty) PerChannel<T>.Run(PerChannel<T>.Op.SumInto, dy, dBias, outChannels, g.OH * g.OW * g.N);
         // A first layer's few weights (the GEMM's register tiles would be mostly padding): direct, see SmallConv.
         if (SmallConv.Fits(g, outChannels)) SmallConv.Weights(g, outChannels, x, dy, dWeights);
@@ -66,18 +66,15 @@ public static unsafe class Conv2DKernels
 
     static void Check(WindowGeometry g, int outChannels, int x, int weights, int bias, int y, string yName)
     {
-        Require(outChannels >= 1, g, $"{outChannels} output channels; there must be at least 1");
-        Require(x == g.InputLength, g, $"x has {x} values; it needs {g.InputLength} (N·C·H·W)");
-        Require(weights == outChannels * g.Patch, g,
-            $"the weights have {weights} values; {outChannels} output channels need {outChannels * g.Patch} (Cout·C·KH·KW)");
-        Require(bias == 0 || bias == outChannels, g, $"the bias has {bias} values; it needs {outChannels} (one per output channel) or none");
-        Require(y == g.OutputLength(outChannels), g, $"{yName} has {y} values; it needs {g.OutputLength(outChannels)} (N·Cout·OH·OW)");
+        if (outChannels < 1) Fail(g, $"{outChannels} output channels; there must be at least 1");
+        if (x != g.InputLength) Fail(g, $"x has {x} values; it needs {g.InputLength} (N·C·H·W)");
+        if (weights != outChannels * g.Patch) Fail(g, $"the weights have {weights} values; {outChannels} output channels need {outChannels * g.Patch} (Cout·C·KH·KW)");
+        if (bias != 0 && bias != outChannels) Fail(g, $"the bias has {bias} values; it needs {outChannels} (one per output channel) or none");
+        if (y != g.OutputLength(outChannels)) Fail(g, $"{yName} has {y} values; it needs {g.OutputLength(outChannels)} (N·Cout·OH·OW)");
     }
 
-    static void Require(bool condition, WindowGeometry g, string message)
-    {
-        if (!condition) throw new ArgumentException($"Conv2D kernel, {g}: {message}.");
-    }
+    // The message is built only when a check fails: these checks run at every call of a training step.
+    static void Fail(WindowGeometry g, string message) => throw new ArgumentException($"Conv2D kernel, {g}: {message}.");
 
     /// <summary>One convolution's tasks. Forward: a task per block of output pixels (im2col block, product, bias).
     /// Weights: dWᵀ (Cout × K) = dYᵀ·cols, dY transposed once (it is K/N times smaller than cols), then a task per

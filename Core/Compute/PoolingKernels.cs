@@ -19,8 +19,8 @@ public static unsafe class PoolingKernels
     public static void MaxForward<T>(WindowGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<T> argmax) where T : struct, IFloatingPointIeee754<T>
     {
         Check(g, x.Length, "x", y.Length, "y");
-        Require(argmax.Length == y.Length, g, $"argmax has {argmax.Length} values; it needs {y.Length} (N·C·OH·OW)");
-        Require(g.WindowsTouchInput, g, "some windows hold padding only; pad less than the window on every side");
+        if (argmax.Length != y.Length) Fail(g, $"argmax has {argmax.Length} values; it needs {y.Length} (N·C·OH·OW)");
+        if (!g.WindowsTouchInput) Fail(g, "some windows hold padding only; pad less than the window on every side");
         Job<T>.Run(Job<T>.Op.MaxForward, g, x, y, argmax);
     }
 
@@ -29,7 +29,7 @@ public static unsafe class PoolingKernels
     public static void MaxBackward<T>(WindowGeometry g, ReadOnlySpan<T> dy, ReadOnlySpan<T> argmax, Span<T> dx) where T : struct, IFloatingPointIeee754<T>
     {
         Check(g, dx.Length, "dx", dy.Length, "dy");
-        Require(argmax.Length == dy.Length, g, $"argmax has {argmax.Length} values; it needs {dy.Length} (N·C·OH·OW)");
+        if (argmax.Length != dy.Length) Fail(g, $"argmax has {argmax.Length} values; it needs {dy.Length} (N·C·OH·OW)");
         Job<T>.Run(Job<T>.Op.MaxBackward, g, dy, dx, argmax);
     }
 
@@ -51,14 +51,12 @@ public static unsafe class PoolingKernels
 
     static void Check(WindowGeometry g, int input, string inputName, int output, string outputName)
     {
-        Require(input == g.InputLength, g, $"{inputName} has {input} values; it needs {g.InputLength} (N·C·H·W)");
-        Require(output == g.OutputLength(g.C), g, $"{outputName} has {output} values; it needs {g.OutputLength(g.C)} (N·C·OH·OW)");
+        if (input != g.InputLength) Fail(g, $"{inputName} has {input} values; it needs {g.InputLength} (N·C·H·W)");
+        if (output != g.OutputLength(g.C)) Fail(g, $"{outputName} has {output} values; it needs {g.OutputLength(g.C)} (N·C·OH·OW)");
     }
 
-    static void Require(bool condition, WindowGeometry g, string message)
-    {
-        if (!condition) throw new ArgumentException($"Pooling kernel, {g}: {message}.");
-    }
+    // The message is built only when a check fails: these checks run at every call of a training step.
+    static void Fail(WindowGeometry g, string message) => throw new ArgumentException($"Pooling kernel, {g}: {message}.");
 
     sealed class Job<T> : Fork where T : struct, IFloatingPointIeee754<T>
     {

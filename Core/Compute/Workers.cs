@@ -51,14 +51,19 @@ static class Workers
     /// threads: body(start, count) per chunk. Small lengths run inline (a fork costs more than it saves).</summary>
     public static void ForChunks(int length, Action<int, int> body)
     {
-        const int chunk = 32 * 1024;   // floats: 128 KB per chunk, a few microseconds of streaming
-        if (length < 2 * chunk || Backend.Threads == 1)
+        if (!Forks(length))
         {
             body(0, length);
             return;
         }
-        Run((length + chunk - 1) / chunk, Backend.Threads, c => body(c * chunk, Math.Min(chunk, length - c * chunk)));
+        Run((length + ChunkLength - 1) / ChunkLength, Backend.Threads, c => body(c * ChunkLength, Math.Min(ChunkLength, length - c * ChunkLength)));
     }
+
+    const int ChunkLength = 32 * 1024;   // floats: 128 KB per chunk, a few microseconds of streaming
+
+    /// <summary>Whether <see cref="ForChunks"/> forks for <paramref name="length"/> elements: a caller that runs its
+    /// kernel directly when it would not saves building the closure (a training step's small tensors, every step).</summary>
+    public static bool Forks(int length) => length >= 2 * ChunkLength && Backend.Threads > 1;
 
     /// <summary>Chunk [start, start + count) of <paramref name="values"/> for a <see cref="ForChunks"/> body; empty when
     /// <paramref name="values"/> is (an optional buffer, such as momentum, that is off).</summary>

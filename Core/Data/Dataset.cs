@@ -30,7 +30,8 @@ public sealed record Dataset(string Name, float[] Features, int Count, int Featu
         Require(features.Length == labels.Length * featureCount,
             $"{name}: {features.Length} feature values is not {labels.Length} samples × {featureCount} features.");
         for (var i = 0; i < labels.Length; i++)
-            Require(labels[i] >= 0 && labels[i] < classes, $"{name}: sample {i} has label {labels[i]}, outside 0..{classes - 1}.");
+            if (labels[i] < 0 || labels[i] >= classes)   // not Require: its message would be built for every sample
+                throw new ArgumentException($"{name}: sample {i} has label {labels[i]}, outside 0..{classes - 1}.");
         if (binary)
         {
             Require(classes == 2, $"{name}: a binary dataset has 2 classes, not {classes}.");

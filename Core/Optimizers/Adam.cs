@@ -67,11 +67,15 @@ public sealed record Adam : ComposedOptimizer
             var k = new Constants<T>(adamConstants, lambda, rate, Coupled: !decoupled && lambda != T.Zero, Decoupled: decoupled && lambda != T.Zero);
             var (g, p, m0, v0) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.M[i]), Kernels.Values(s.V[i]));
             var (r, m1, v1) = (Kernels.Values(results[i]), Kernels.Values(m[i]), Kernels.Values(v[i]));
-            Workers.ForChunks(g.Length, (start, n) => Kernel(g.AsSpan(start, n), p.AsSpan(start, n), m0.AsSpan(start, n), v0.AsSpan(start, n),
-                r.AsSpan(start, n), m1.AsSpan(start, n), v1.AsSpan(start, n), k));
+            if (Workers.Forks(g.Length)) OnChunks(g, p, m0, v0, r, m1, v1, k);
+            else Kernel<T>(g, p, m0, v0, r, m1, v1, k);   // no closure for a small tensor: this runs at every step
         }
         return (results, new ScaleByAdamState<T>(s.Count + 1, m, v));
     }
+
+    static void OnChunks<T>(T[] g, T[] p, T[] m0, T[] v0, T[] r, T[] m1, T[] v1, Constants<T> k) where T : struct, IFloatingPointIeee754<T> =>
+        Workers.ForChunks(g.Length, (start, n) => Kernel(g.AsSpan(start, n), p.AsSpan(start, n), m0.AsSpan(start, n), v0.AsSpan(start, n),
+            r.AsSpan(start, n), m1.AsSpan(start, n), v1.AsSpan(start, n), k));
 
     /// <summary>The fused step's constants for one tensor: Adam's, λ and −η_t (as numbers or as vectors of them), and where
     /// λ·θ is added: to g (Adam, coupled), to u (AdamW, decoupled), or nowhere (λ = 0, which the chain passes through).</summary>

@@ -111,6 +111,13 @@ public sealed record ChainState<T>(ImmutableArray<IOptimizerState<T>> States) : 
     }
 
     /// <inheritdoc/>
+    public void CollectTensors(List<Matrix<T>> tensors)
+    {
+        // The parts' tensors in turn: ToStateDict's order (renaming shared names moves none).
+        foreach (var state in States) state.CollectTensors(tensors);
+    }
+
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

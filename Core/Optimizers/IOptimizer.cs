@@ -1,3 +1,4 @@
+using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Optimizers;
 
@@ -41,6 +42,14 @@ public interface IOptimizerState<T> where T : struct, IFloatingPointIeee754<T>
     /// of <paramref name="contents"/>, which must have exactly this state's names and shapes. The tensors are taken as
     /// they are (not copied). With <see cref="ToStateDict"/>: state → contents → state gives an equal state.</summary>
     IOptimizerState<T> LoadStateDict(StateDict<T> contents);
+
+    /// <summary>Appends the tensors of <see cref="ToStateDict"/>, the same ones in the same order, to <paramref name="tensors"/>
+    /// without naming them. Fit calls it after every step to learn which buffers the state holds; the names would cost a
+    /// few kilobytes of strings and sets each time. A state whose ToStateDict builds names should override it.</summary>
+    void CollectTensors(List<Matrix<T>> tensors)
+    {
+        foreach (var tensor in ToStateDict().Tensors.Tensors) tensors.Add(tensor);
+    }
 }
 
 /// <summary>The state of a stateless transform.</summary>
@@ -51,6 +60,9 @@ public sealed record EmptyState<T> : IOptimizerState<T> where T : struct, IFloat
 
     /// <summary>Nothing.</summary>
     public StateDict<T> ToStateDict() => StateDict<T>.Empty;
+
+    /// <inheritdoc/>
+    public void CollectTensors(List<Matrix<T>> tensors) { }
 
     /// <summary>This state, after checking that <paramref name="contents"/> is empty.</summary>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)

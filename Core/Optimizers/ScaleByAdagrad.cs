@@ -82,6 +82,9 @@ public sealed record ScaleByAdagradState<T>(Parameters<T> SumOfSquares) : IOptim
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("sum_of_squares", SumOfSquares);
 
     /// <inheritdoc/>
+    public void CollectTensors(List<MathNet.Numerics.LinearAlgebra.Matrix<T>> tensors) => SumOfSquares.CollectTensors(tensors);
+
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

@@ -107,6 +107,13 @@ public sealed record ScaleByAdamState<T>(long Count, Parameters<T> M, Parameters
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count).With("m", M).With("v", V);
 
     /// <inheritdoc/>
+    public void CollectTensors(List<MathNet.Numerics.LinearAlgebra.Matrix<T>> tensors)
+    {
+        M.CollectTensors(tensors);
+        V.CollectTensors(tensors);
+    }
+
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

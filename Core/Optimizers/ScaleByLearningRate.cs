@@ -81,6 +81,9 @@ public sealed record ScaleByLearningRateState<T>(long Count) : IOptimizerState<T
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("count", Count);
 
     /// <inheritdoc/>
+    public void CollectTensors(List<MathNet.Numerics.LinearAlgebra.Matrix<T>> tensors) { }
+
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

@@ -114,6 +114,13 @@ public sealed record ScaleByRmsState<T>(Parameters<T> V, Parameters<T>? M) : IOp
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("v", V).With("m", M);
 
     /// <inheritdoc/>
+    public void CollectTensors(List<MathNet.Numerics.LinearAlgebra.Matrix<T>> tensors)
+    {
+        V.CollectTensors(tensors);
+        M?.CollectTensors(tensors);
+    }
+
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

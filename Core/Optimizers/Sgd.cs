@@ -54,11 +54,15 @@ public sealed record Sgd : ComposedOptimizer
             var k = new Constants<T>(lambda, T.CreateChecked(Momentum), step.RateAt<T>(count), Decays: lambda != T.Zero, Traces: traces is not null, Nesterov);
             var (g, p, r) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(results[i]));
             var (t0, t1) = nextTraces is null ? ([], []) : (Kernels.Values(traces![i]), Kernels.Values(nextTraces[i]));   // momentum only
-            Workers.ForChunks(g.Length, (start, n) => Kernel(g.AsSpan(start, n), p.AsSpan(start, n), Workers.Chunk(t0, start, n),
-                r.AsSpan(start, n), Workers.Chunk(t1, start, n), k));
+            if (Workers.Forks(g.Length)) OnChunks(g, p, t0, r, t1, k);
+            else Kernel<T>(g, p, t0, r, t1, k);   // no closure for a small tensor: this runs at every step
         }
         return (results, new ChainState<T>([states[0], new TraceState<T>(nextTraces), new ScaleByLearningRateState<T>(count + 1)]));
     }
+
+    static void OnChunks<T>(T[] g, T[] p, T[] t0, T[] r, T[] t1, Constants<T> k) where T : struct, IFloatingPointIeee754<T> =>
+        Workers.ForChunks(g.Length, (start, n) => Kernel(g.AsSpan(start, n), p.AsSpan(start, n), Workers.Chunk(t0, start, n),
+            r.AsSpan(start, n), Workers.Chunk(t1, start, n), k));
 
     /// <summary>The fused step's constants for one tensor: λ, μ and −η_t (as numbers or as vectors of them), and which of
     /// the rules run: where the chain passes g through a transform (λ = 0, no momentum), the fused step skips its rule.</summary>

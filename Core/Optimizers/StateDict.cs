@@ -16,9 +16,8 @@ public sealed record StateDict<T> where T : struct, IFloatingPointIeee754<T>
     {
         Tensors = tensors;
         Scalars = scalars;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, _) in scalars)
-            if (!seen.Add(name)) throw new ArgumentException($"StateDict: the scalar \"{name}\" is given twice.", nameof(scalars));
+        if (scalars.Duplicate(static s => s.Name) is { } twice)
+            throw new ArgumentException($"StateDict: the scalar \"{twice}\" is given twice.", nameof(scalars));
     }
 
     /// <summary>The tensors, in a fixed order, each named "slot/parameter".</summary>

@@ -89,6 +89,9 @@ public sealed record TraceState<T>(Parameters<T>? Trace) : IOptimizerState<T> wh
     public StateDict<T> ToStateDict() => StateDict<T>.Empty.With("trace", Trace);
 
     /// <inheritdoc/>
+    public void CollectTensors(List<MathNet.Numerics.LinearAlgebra.Matrix<T>> tensors) => Trace?.CollectTensors(tensors);
+
+    /// <inheritdoc/>
     public IOptimizerState<T> LoadStateDict(StateDict<T> contents)
     {
         contents.RequireSameNames(ToStateDict(), this);

@@ -22,10 +22,8 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
         (Names, Tensors) = (names, tensors);
         if (Names.Length != Tensors.Length)
             throw new ArgumentException($"Parameters: {Names.Length} names for {Tensors.Length} tensors.", nameof(names));
-        if (namesChecked) return;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in Names)
-            if (!seen.Add(name)) throw new ArgumentException($"Parameters: the name \"{name}\" is given twice.", nameof(names));
+        if (!namesChecked && Names.Duplicate() is { } twice)
+            throw new ArgumentException($"Parameters: the name \"{twice}\" is given twice.", nameof(names));
     }
 
     /// <summary>Tensors named by their position ("0", "1", …), for lists that belong to no model.</summary>
@@ -59,6 +57,12 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
 
     /// <summary>Tensor <paramref name="index"/>.</summary>
     public Matrix<T> this[int index] => Tensors[index];
+
+    /// <summary>Appends the tensors, in order, to <paramref name="list"/> (no enumerator, no boxing: called every step).</summary>
+    internal void CollectTensors(List<Matrix<T>> list)
+    {
+        foreach (var tensor in Tensors) list.Add(tensor);
+    }
 
     /// <summary>Total number of scalars.</summary>
     public long ElementCount => Tensors.Sum(t => (long)t.RowCount * t.ColumnCount);

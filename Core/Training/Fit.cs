@@ -70,7 +70,7 @@ public static class FitExtensions
             from.State.Model.Describe(train.SampleShape))
         { InitialEpoch = from.Epoch - 1 };
         var lastEpoch = info.LastEpoch;
-        var (store, fit) = Checkpoints(info, from, train, earlyStopping);
+        var (store, fit) = Checkpoints(info, from, train, earlyStopping, augmentation);
         var restored = store?.Load(fit!, from);
         if (restored is not null)
         {
@@ -174,11 +174,11 @@ public static class FitExtensions
     }
 
     // The checkpoint store in force and this Fit's identity (its number, settings and starting fingerprint), or nulls.
-    static (ICheckpointStore? Store, FitIdentity? Fit) Checkpoints<T>(FitInfo info, FitProgress<T> start, Dataset train, EarlyStopping? earlyStopping)
-        where T : struct, IFloatingPointIeee754<T>
+    static (ICheckpointStore? Store, FitIdentity? Fit) Checkpoints<T>(FitInfo info, FitProgress<T> start, Dataset train, EarlyStopping? earlyStopping,
+        IAugmentation? augmentation) where T : struct, IFloatingPointIeee754<T>
     {
         if (FitCheckpoints.Next() is not { } next) return (null, null);
-        return (next.Store, new FitIdentity(next.Number, info, earlyStopping?.ToString(), FitIdentity.FingerprintOf(start, train)));
+        return (next.Store, new FitIdentity(next.Number, info, earlyStopping?.ToString(), FitIdentity.FingerprintOf(start, train, augmentation)));
     }
 
     static void CheckSettings(int epochs, int batchSize, Dataset train)
@@ -198,7 +198,7 @@ public static class FitExtensions
             tensors.AddRange(Sequential<T>.ParametersOf(layer));
             tensors.AddRange(layer.State);
         }
-        tensors.AddRange(state.OptimizerState.ToStateDict().Tensors.Tensors);
+        state.OptimizerState.CollectTensors(tensors);
         return tensors;
     }
 

@@ -32,8 +32,10 @@ public interface ICheckpointStore
 /// </summary>
 public sealed record FitIdentity(int Number, FitInfo Info, string? EarlyStopping, string Fingerprint)
 {
-    /// <summary>The fingerprint of a Fit that starts at <paramref name="start"/> on <paramref name="train"/>: hex SHA-256.</summary>
-    public static string FingerprintOf<T>(FitProgress<T> start, Data.Dataset train) where T : struct, IFloatingPointIeee754<T>
+    /// <summary>The fingerprint of a Fit that starts at <paramref name="start"/> on <paramref name="train"/>, augmented by
+    /// <paramref name="augmentation"/> (its settings, as it describes itself): hex SHA-256.</summary>
+    public static string FingerprintOf<T>(FitProgress<T> start, Data.Dataset train, Data.IAugmentation? augmentation = null)
+        where T : struct, IFloatingPointIeee754<T>
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
@@ -53,6 +55,7 @@ public sealed record FitIdentity(int Number, FitInfo Info, string? EarlyStopping
         Add($"seed {state.Seed:x16} step {state.Step} shuffle {start.Shuffle}");
         Add($"train {train.Count}x{train.FeatureCount}→{train.TargetCount}");
         hash.AppendData(MemoryMarshal.AsBytes(train.Targets.AsSpan()));
+        if (augmentation is not null) Add($"augmentation {augmentation}");   // a resume must shift and flip as the run did
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

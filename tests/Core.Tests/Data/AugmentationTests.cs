@@ -136,6 +136,25 @@ public class AugmentationTests
         Assert.Equal(TestSupport.Snapshot(whole.Model.Parameters[0]), TestSupport.Snapshot(continued.Model.Parameters[0]));
     }
 
+    /// <summary>A checkpoint is only resumed by the Fit that wrote it: its fingerprint holds the augmentation's settings.</summary>
+    [Fact]
+    public void The_checkpoint_fingerprint_names_the_augmentation()
+    {
+        string FingerprintOf(IAugmentation? augmentation)
+        {
+            var store = new Training.FitResumeTests.MemoryStore(0);
+            using (FitCheckpoints.Use(store))
+                Sequential.Of(Layer.Flatten(), Layer.Dense(Shape.Size, 3, new Rng(1))).Fit(Images(6), Loss.SoftmaxCrossEntropy, new Sgd(0.01),
+                    epochs: 0, batchSize: 5, validation: null, new Rng(9), augmentation: augmentation);
+            return store.Asked!.Fingerprint;
+        }
+        var shifted = FingerprintOf(new RandomTranslation(1));
+        Assert.Equal(shifted, FingerprintOf(new RandomTranslation(1)));
+        Assert.NotEqual(shifted, FingerprintOf(new RandomTranslation(2)));
+        Assert.NotEqual(shifted, FingerprintOf(new RandomTranslation(1).Then(new RandomHorizontalFlip())));
+        Assert.NotEqual(shifted, FingerprintOf(null));
+    }
+
     [Fact]
     public void Augmenting_features_or_shifting_an_image_away_is_refused_before_training()
     {

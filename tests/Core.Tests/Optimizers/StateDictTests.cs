@@ -31,6 +31,19 @@ public class StateDictTests
         States.AssertEqual(expectedState, actualState, $"{c}: state after the next update");
     }
 
+    [Property]
+    public void The_tensors_Fit_collects_after_each_step_are_the_state_dicts_the_same_objects_in_order(OptimizerCase c)
+    {
+        var (optimizer, rng) = (c.Optimizer, c.Rng());
+        var parameters = c.Random(rng);
+        var (_, state) = optimizer.Update(c.Random(rng), optimizer.Init(parameters), parameters);
+        var collected = new List<Matrix<double>>();
+        state.CollectTensors(collected);
+        var listed = state.ToStateDict().Tensors.Tensors;
+        Assert.Equal(listed.Length, collected.Count);
+        for (var i = 0; i < listed.Length; i++) Assert.Same(listed[i], collected[i]);
+    }
+
     static Parameters<double> Dense(int inputs, int outputs) =>
         new(["0.weight", "0.bias"], [Matrix<double>.Build.Dense(inputs, outputs, 1.0), Matrix<double>.Build.Dense(1, outputs, 1.0)]);
 

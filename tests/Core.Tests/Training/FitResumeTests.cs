@@ -8,7 +8,7 @@ public class FitResumeTests
 {
     /// <summary>Keeps a deep copy of every progress saved (Fit's own tensors may be recycled after the save returns), and
     /// gives back <see cref="Resume"/> when asked.</summary>
-    sealed class MemoryStore(long everySteps) : ICheckpointStore
+    internal sealed class MemoryStore(long everySteps) : ICheckpointStore
     {
         public long EverySteps => everySteps;
         public List<(FitIdentity Fit, FitProgress<float> Progress)> Saved { get; } = [];
