@@ -51,7 +51,14 @@ public static class Batches
             for (var r = 0; r < indices.Length; r++) ys[r] = T.CreateTruncating(data.Labels![indices[r]]);
         }
         else Fill(Kernels.Values(y), data.Targets, data.TargetCount, indices);
-        return new(x, y, data.Labels is null ? null : indices.Select(i => data.Labels[i]).ToArray(), indices);
+        return new(x, y, data.Labels is null ? null : LabelsAt(data.Labels, indices), indices);
+    }
+
+    static int[] LabelsAt(int[] labels, int[] indices)
+    {
+        var result = new int[indices.Length];
+        for (var r = 0; r < indices.Length; r++) result[r] = labels[indices[r]];
+        return result;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot: skip tier-0 JIT (see Core/Tensors/README.md)

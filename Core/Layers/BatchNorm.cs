@@ -107,7 +107,7 @@ public sealed record BatchNorm<T> : IDescribedLayer<BatchNorm<T>, T> where T : s
     public IReadOnlyList<Matrix<T>> Parameters => [Gamma, Beta];
 
     /// <summary>"weight" and "bias", as PyTorch names γ and β.</summary>
-    public IReadOnlyList<string> ParameterNames => ["weight", "bias"];
+    public IReadOnlyList<string> ParameterNames => TensorNames.WeightAndBias;
 
     /// <summary>This layer with γ = parameters[0] and β = parameters[1].</summary>
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Gamma = parameters[0], Beta = parameters[1] };

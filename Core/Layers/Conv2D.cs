@@ -92,7 +92,7 @@ public sealed record Conv2D<T> : IDescribedLayer<Conv2D<T>, T> where T : struct,
     public IReadOnlyList<Matrix<T>> Parameters => Bias is null ? [Weights] : [Weights, Bias];
 
     /// <summary>"weight" and "bias" (or "weight" alone), as PyTorch's nn.Conv2d names them.</summary>
-    public IReadOnlyList<string> ParameterNames => Bias is null ? ["weight"] : ["weight", "bias"];
+    public IReadOnlyList<string> ParameterNames => Bias is null ? TensorNames.Weight : TensorNames.WeightAndBias;
 
     /// <summary>This layer with W = parameters[0] and, when it has a bias, b = parameters[1].</summary>
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) =>

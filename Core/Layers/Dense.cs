@@ -67,7 +67,7 @@ public sealed record Dense<T>(Matrix<T> Weights, Matrix<T> Bias) : IDescribedLay
     public IReadOnlyList<Matrix<T>> Parameters => [Weights, Bias];
 
     /// <summary>"weight" and "bias", as PyTorch's nn.Linear names them.</summary>
-    public IReadOnlyList<string> ParameterNames => ["weight", "bias"];
+    public IReadOnlyList<string> ParameterNames => TensorNames.WeightAndBias;
 
     /// <summary>This layer with W = parameters[0] and b = parameters[1], regularizers kept.</summary>
     public ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this with { Weights = parameters[0], Bias = parameters[1] };

@@ -121,7 +121,10 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
     {
         var names = ImmutableArray.CreateBuilder<string>();
         for (var i = 0; i < Layers.Length; i++)
-            foreach (var name in Layers[i].ParameterNames) names.Add(QualifiedName(i, name));
+        {
+            var layerNames = Layers[i].ParameterNames;
+            for (var k = 0; k < layerNames.Count; k++) names.Add(QualifiedName(i, layerNames[k]));   // no enumerator: every step
+        }
         return names.ToImmutable();
     }
 

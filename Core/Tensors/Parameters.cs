@@ -83,7 +83,12 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
     }
 
     /// <summary>A fresh tensor list from f(tensor) per tensor.</summary>
-    public Parameters<T> Map(Func<Matrix<T>, Matrix<T>> f) => WithTensors(Tensors.Select(f));
+    public Parameters<T> Map(Func<Matrix<T>, Matrix<T>> f)
+    {
+        var mapped = ImmutableArray.CreateBuilder<Matrix<T>>(Count);   // a loop, not LINQ: optimizers map at every step
+        foreach (var tensor in Tensors) mapped.Add(f(tensor));
+        return new(Names, mapped.MoveToImmutable(), namesChecked: true);
+    }
 
     /// <summary>√(Σ θ²) over every scalar of every tensor, summed in double.</summary>
     public double GlobalNorm()
