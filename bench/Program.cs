@@ -4,7 +4,7 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- gemm [--threads N]        quick GFLOP/s table, every backend
 //                                         [--backend B] [--shape I]  … or one backend, one shape (for paired runs)
 // dotnet run -c Release --project bench -- ragged [--backend B]      ragged GEMM shapes ÷ aligned ones, back to back
-// dotnet run -c Release --project bench -- profile [--optimizer O] [--cpu]   µs per phase of a training step (sgd, adam, …);
+// dotnet run -c Release --project bench -- profile [--optimizer O] [--model M] [--cpu]   µs and bytes per phase of a training step (sgd, adam, …; mlp, tiny, lenet);
 //                                         --cpu: this thread's CPU time, not wall time (with --threads 1, under load)
 // dotnet run -c Release --project bench -- conv [--rounds R]         Conv2D kernels on LeNet's shapes vs the bare GEMMs
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
@@ -31,7 +31,7 @@ switch (args.FirstOrDefault())
     case "profile":   // time per phase of a training step
         if (Option(args, "--backend") is { } b) Backend.Use(b);
         Backend.Threads = threads;
-        StepProfile.Run(Option(args, "--optimizer") ?? "sgd", cpu: args.Contains("--cpu"));
+        StepProfile.Run(Option(args, "--optimizer") ?? "sgd", cpu: args.Contains("--cpu"), modelName: Option(args, "--model") ?? "mlp");
         break;
     case "steps":   // N Fit steps on synthetic data, for instruction counts (callgrind)
         if (Option(args, "--backend") is { } backend) Backend.Use(backend);

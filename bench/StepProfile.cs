@@ -20,14 +20,14 @@ static class StepProfile
     /// <paramref name="cpu"/>, the calling thread's CPU time (Linux's CLOCK_THREAD_CPUTIME_ID) instead of the wall
     /// clock: on a machine others are loading, time this thread spent preempted is left out (run it with --threads 1,
     /// so that all the work is this thread's).</summary>
-    public static void Run(string optimizerName = "sgd", int steps = 3000, int warmup = 500, bool cpu = false)
+    public static void Run(string optimizerName = "sgd", int steps = 3000, int warmup = 500, bool cpu = false, string modelName = "mlp")
     {
         if (!Optimizers.TryGetValue(optimizerName, out var optimizer))
             throw new ArgumentException($"profile --optimizer {optimizerName}: one of {string.Join(", ", Optimizers.Keys)}.");
         if (cpu && !OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("profile --cpu reads Linux's per-thread CPU clock.");
         var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 20000);
         var rng = Rng.Seeded(1);
-        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        var model = TrainMnist.Model(modelName, rng).Model;   // with --optimizer's optimizer, not the model's own
         var state = TrainState<float>.Create(model, optimizer, 1);
         var loss = Loss.SoftmaxCrossEntropy;
         var nanoseconds = new Dictionary<string, long>();
@@ -56,7 +56,7 @@ static class StepProfile
             var start = s * 64 % (train.Count - 64);   // as Fit: the step's pieces, in its order, through its pool
             var batch = Time("gather", () => Batches.Gather<float>(train, order[start..(start + 64)]));
             var m = state.Model;
-            var traces = Time("forward", () => m.ForwardTrain(batch.X, rng));
+            var traces = Time("forward", () => m.ForwardTrain(batch.X, train.SampleShape, rng));
             var (value, dOut) = Time("loss", () => loss.Evaluate(traces[^1].Output, batch.Y));
             var grads = Time("backward", () => m.Backward(traces, dOut));
             var (parameters, os) = Time("optimizer", () => state.Optimizer.Apply(grads, state.OptimizerState, m.Parameters));

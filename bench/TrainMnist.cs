@@ -44,7 +44,7 @@ static class TrainMnist
     }
 
     /// <summary>The benchmark's models, as the issues define them (and mnist_torch.py mirrors them).</summary>
-    static (Sequential<float> Model, IOptimizer Optimizer) Model(string name, Rng rng) => name switch
+    internal static (Sequential<float> Model, IOptimizer Optimizer) Model(string name, Rng rng) => name switch
     {
         "mlp" => (Sequential.Of(
             Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(),

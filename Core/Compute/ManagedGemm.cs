@@ -95,16 +95,16 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
         }
         fixed (T* pa = a, pb = b, pc = c)
         {
-            var job = new Job<T>(Width, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            var job = Job<T>.For(Width, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             if (job.SharedPackLength == 0)
             {
-                Workers.Run(job.Tasks, threads, job.RunTask);
+                job.Start(threads);
                 return;
             }
             fixed (T* shared = Buffers<T>.Shared(job.SharedPackLength))
             {
                 job.PackShared(shared);
-                Workers.Run(job.Tasks, threads, job.RunTask);
+                job.Start(threads);
             }
         }
     }
@@ -112,20 +112,43 @@ public sealed unsafe class ManagedGemmBackend(SimdWidth width) : GemmBackend
     /// <summary>One product cut into independent tasks, each an MC × NC block of C summed over all of k.</summary>
     sealed class Job<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        readonly SimdWidth width;
-        readonly bool transA, transB, packA, packB, sharedA;
-        readonly int m, n, k, lda, ldb, ldc, mr, nr, mc, nc, kc, columnBlocks, rowBlocks;
-        readonly T alpha, beta;
-        readonly T* a, b, c;
+        // One job per calling thread, refilled for each product (a training step makes several), with its task delegate
+        // made once: a product allocates nothing. A product never runs inside another on the same thread.
+        [ThreadStatic] static Job<T>? cached;
+        readonly Action<int> runTask;
+
+        SimdWidth width;
+        bool transA, transB, packA, packB, sharedA;
+        int m, n, k, lda, ldb, ldc, mr, nr, mc, nc, kc, columnBlocks, rowBlocks;
+        T alpha, beta;
+        T* a, b, c;
         T* shared;   // all of op(A) in slivers, packed once before the tasks start (sharedA)
 
-        public int Tasks { get; }
+        Job() => runTask = RunTask;
+
+        public int Tasks { get; private set; }
+
+        /// <summary>This thread's job, set up for C = α·op(A)·op(B) + β·C.</summary>
+        public static Job<T> For(SimdWidth width, bool transA, bool transB, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        {
+            var job = cached ??= new Job<T>();
+            job.Set(width, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return job;
+        }
+
+        /// <summary>Runs the tasks on up to <paramref name="threads"/> threads (one task runs here, without a fork).</summary>
+        public void Start(int threads)
+        {
+            if (Tasks == 1) RunTask(0);
+            else Workers.Run(Tasks, threads, runTask);
+        }
 
         /// <summary>Elements of the buffer that <see cref="PackShared"/> fills; 0 when A is read in place or packed per task.</summary>
         public int SharedPackLength => sharedA ? (m + mr - 1) / mr * mr * k : 0;
 
-        public Job(SimdWidth width, bool transA, bool transB, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+        void Set(SimdWidth width, bool transA, bool transB, int m, int n, int k, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
         {
+            shared = null;
             (this.width, this.transA, this.transB, this.m, this.n, this.k, this.alpha, this.lda, this.ldb, this.beta, this.ldc) =
                 (width, transA, transB, m, n, k, alpha, lda, ldb, beta, ldc);
             this.a = a;

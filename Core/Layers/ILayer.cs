@@ -30,7 +30,7 @@ public interface ILayer<T> where T : struct, IFloatingPointIeee754<T>
 
     /// <summary>The name of each tensor of <see cref="Parameters"/>, as PyTorch's module names it ("weight", "bias");
     /// a model prefixes the layer's index ("0.weight"). Default: "param0", "param1", ….</summary>
-    IReadOnlyList<string> ParameterNames => [.. Enumerable.Range(0, Parameters.Count).Select(i => $"param{i}")];
+    IReadOnlyList<string> ParameterNames => Parameters.Count is var count and > 0 ? [.. Enumerable.Range(0, count).Select(i => $"param{i}")] : [];
 
     /// <summary>The same layer with new parameter tensors (same order and shapes as <see cref="Parameters"/>).</summary>
     ILayer<T> WithParameters(IReadOnlyList<Matrix<T>> parameters) => this;

@@ -18,8 +18,15 @@ static class Window
             throw new ShapeException($"{layer}: the {kh}×{kw} window is larger than its padded input {padH}×{padW} " +
                 $"({input.Height}×{input.Width} of {input} plus {padding.Pixels} per side): use a smaller kernel, " +
                 "pad more (padding \"same\" keeps the size), or remove a pooling step before it.");
-        return padding.Geometry(n, input, kh, kw, stride);
+        var key = (padding, n, input, kh, kw, stride);
+        if (geometries.TryGetValue(key, out var known)) return known;
+        if (geometries.Count >= 256) geometries.Clear();   // a run sees a handful (its batch sizes × its layers)
+        return geometries[key] = padding.Geometry(n, input, kh, kw, stride);
     }
+
+    // The geometries made so far: a training step asks for one per window layer, forward and backward, and WindowGeometry
+    // is an immutable object, so the step can share it rather than allocate it again.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(Padding, int, SampleShape, int, int, int), WindowGeometry> geometries = new();
 
     /// <summary>Throws unless <paramref name="stride"/> ≥ 1, saying what it means.</summary>
     public static int CheckStride(int stride, string owner) => stride >= 1 ? stride

@@ -75,7 +75,7 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         // are not run backward, and that layer skips dx (for Flatten() then Dense(784 → 128), the dy·Wᵀ product of
         // 64 × 128 × 784, as costly as the layer's forward).
         var lowest = 0;
-        while (lowest < Layers.Length - 1 && ParametersOf(Layers[lowest]).Count == 0) lowest++;
+        while (lowest < Layers.Length - 1 && Layers[lowest].ParameterNames.Count == 0) lowest++;   // names: no list built
         var perLayer = new IReadOnlyList<Matrix<T>>[Layers.Length];
         for (var i = 0; i < lowest; i++) perLayer[i] = [];
         var count = 0;
@@ -95,8 +95,9 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
             dy = step.InputGradient!;
         }
         var gradients = ImmutableArray.CreateBuilder<Matrix<T>>(count);
-        foreach (var g in perLayer) gradients.AddRange(g);
-        return new(ParameterNames(), gradients.MoveToImmutable());
+        foreach (var g in perLayer)
+            for (var k = 0; k < g.Count; k++) gradients.Add(g[k]);
+        return Parameters<T>.Named(ParameterNames(), gradients.MoveToImmutable());
     }
 
     /// <summary>Every layer's trainable tensors, flat, in layer order, named "{layer index}.{name}" as PyTorch's
@@ -106,8 +107,12 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
         get
         {
             var tensors = ImmutableArray.CreateBuilder<Matrix<T>>();   // loops, not LINQ: read at every training step
-            foreach (var layer in Layers) tensors.AddRange(ParametersOf(layer));
-            return new(ParameterNames(), tensors.ToImmutable());
+            foreach (var layer in Layers)
+            {
+                var own = ParametersOf(layer);
+                for (var k = 0; k < own.Count; k++) tensors.Add(own[k]);
+            }
+            return Parameters<T>.Named(ParameterNames(), tensors.ToImmutable());
         }
     }
 
@@ -119,13 +124,15 @@ public sealed record Sequential<T>(ImmutableArray<ILayer<T>> Layers) where T : s
 
     ImmutableArray<string> ParameterNames()
     {
-        var names = ImmutableArray.CreateBuilder<string>();
+        var count = 0;
+        foreach (var layer in Layers) count += layer.ParameterNames.Count;
+        var names = ImmutableArray.CreateBuilder<string>(count);
         for (var i = 0; i < Layers.Length; i++)
         {
             var layerNames = Layers[i].ParameterNames;
             for (var k = 0; k < layerNames.Count; k++) names.Add(QualifiedName(i, layerNames[k]));   // no enumerator: every step
         }
-        return names.ToImmutable();
+        return names.MoveToImmutable();
     }
 
     // "{layer}.{name}" for the layer's first few positions made once: a training step names its tensors three times.

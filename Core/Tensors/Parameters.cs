@@ -26,6 +26,9 @@ public sealed record Parameters<T> where T : struct, IFloatingPointIeee754<T>
             throw new ArgumentException($"Parameters: the name \"{twice}\" is given twice.", nameof(names));
     }
 
+    /// <summary>The public constructor's work without its enumerables (which would box the arrays): names checked.</summary>
+    internal static Parameters<T> Named(ImmutableArray<string> names, ImmutableArray<Matrix<T>> tensors) => new(names, tensors, namesChecked: false);
+
     /// <summary>Tensors named by their position ("0", "1", …), for lists that belong to no model.</summary>
     public Parameters(IEnumerable<Matrix<T>> tensors) : this(tensors.ToImmutableArray()) { }
 

@@ -13,15 +13,26 @@ public static class Metrics
         return Kernels.Values(probabilities).Select(p => p >= half ? 1 : 0).ToArray();
     }
 
-    /// <summary>Number of rows whose predicted class equals the label.</summary>
+    /// <summary>Number of rows whose predicted class (as <see cref="PredictedClasses"/> gives it) equals the label.</summary>
     public static int CorrectCount<T>(Matrix<T> probabilities, IReadOnlyList<int> labels) where T : struct, IFloatingPointIeee754<T>
     {
-        var predicted = PredictedClasses(probabilities);
-        if (predicted.Length != labels.Count)
-            throw new ShapeException($"Accuracy: {predicted.Length} predictions but {labels.Count} labels.");
+        var (rows, columns, values) = (probabilities.RowCount, probabilities.ColumnCount, Kernels.Values(probabilities));
+        if (rows != labels.Count)
+            throw new ShapeException($"Accuracy: {rows} predictions but {labels.Count} labels.");
+        var half = T.CreateChecked(0.5);
         var correct = 0;
-        for (var i = 0; i < predicted.Length; i++)
-            if (predicted[i] == labels[i]) correct++;
+        for (var i = 0; i < rows; i++)   // row by row, no array of predictions: Fit counts at every step
+        {
+            var predicted = 0;
+            if (columns == 1) predicted = values[i] >= half ? 1 : 0;
+            else
+            {
+                var best = values[i];   // the first largest, as ArgMaxRows
+                for (var j = 1; j < columns; j++)
+                    if (values[j * rows + i] > best) (best, predicted) = (values[j * rows + i], j);
+            }
+            if (predicted == labels[i]) correct++;
+        }
         return correct;
     }
 
