@@ -7,7 +7,8 @@
 #   trains Nabla and PyTorch on the first N images (a quick check that everything runs: LIMIT=640 CNN_EPOCHS=2).
 # The VM's speed comes in spells, so every run is repeated ROUNDS times, the runs alternating within each round (in
 # an order rotated from round to round), and each run's figure is the median over all rounds of its epochs 2.. (its
-# first epochs, JIT and warm-up included, are reported apart).
+# first epochs, JIT and warm-up included, are reported apart). Each round's own table is printed after it, then the
+# table over all rounds.
 # NumPy runs on OpenBLAS with 1 and with THREADS threads, each with the kernel OpenBLAS picks by itself
 # (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command only) and, when that is a different one, with the
 # widest kernel the CPU runs forced (SkylakeX on AVX-512, Haswell on AVX2): an OpenBLAS that does not know the CPU picks
@@ -98,14 +99,19 @@ done
 
 for round in $(seq "$ROUNDS"); do
   echo "== round $round of $ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  mkdir -p "$OUT/round-$round"
   n=${#runs[@]}
   for i in $(seq 0 $((n - 1))); do
     entry=${runs[$(((i + round - 1) % n))]}   # rotated: no run always follows the same one
     name=${entry%%|*}
     echo "-- $name"
-    ${entry#*|} | tee -a "$OUT/$name.jsonl" | cut -c1-160
+    ${entry#*|} | tee -a "$OUT/$name.jsonl" "$OUT/round-$round/$name.jsonl" | cut -c1-160
   done
+  # This round's table alone: a spell of the VM shows as one round out of line with the others.
+  [ "$ROUNDS" = 1 ] || { echo "== round $round alone"; "$PY" bench/peers/summarize.py "$OUT/round-$round" "$THREADS"; }
 done
+echo
+echo "== all $ROUNDS rounds"
 
 echo
 # GEMM. Managed targets count each shape's best of $GEMM_ROUNDS full tables; OpenBLAS against NumPy (on the widest
