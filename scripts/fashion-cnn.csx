@@ -6,6 +6,8 @@
 // Arguments: --epochs, --batch, --lr (Adam's first rate, decayed along a half cosine to 0 by the last step),
 // --shift (the largest random shift in pixels; 0, the default, turns it off), --flip (true/false), --limit N (the first
 // N training images).
+// Measured on 2 cores (Xeon, OpenBLAS backend, the default), the whole command: test accuracy 93.02%, 92.76% and 92.98%
+// with --seed 1, 2 and 3, in 389 s, 358 s and 323 s of wall time (about 35 s an epoch; --backend managed is faster).
 // Chosen on the validation set, seed 1: with shifts of up to 2 pixels and dropout before and after the dense layer the
 // model underfit in 10 epochs (train 91.0%, test 91.52%); shifts of 1 pixel and dropout after it only gave 92.69%, no
 // shift 93.02%.

@@ -88,4 +88,18 @@ public class LossContractTests
         Assert.Equal(0.5, result.Value, 12);
         Assert.Equal([0.0, -0.5], TestSupport.Snapshot(result.Gradient));
     }
+
+    /// <summary>Targets need not be one-hot: a row of mass 2 (two labels at once) gives 2·softmax(z) − y, as the formula says.</summary>
+    [Fact]
+    public void Softmax_cross_entropy_weighs_the_softmax_by_each_rows_target_mass()
+    {
+        var logits = Matrix<double>.Build.Dense(1, 3, 0.0);   // softmax 1/3 each
+        var target = Matrix<double>.Build.DenseOfArray(new[,] { { 1.0, 1.0, 0.0 } });
+        var result = Loss.SoftmaxCrossEntropy.Evaluate(logits, target);
+        Assert.Equal(2 * Math.Log(3), result.Value, 12);
+        var gradient = TestSupport.Snapshot(result.Gradient);
+        Assert.Equal(-1.0 / 3, gradient[0], 12);
+        Assert.Equal(-1.0 / 3, gradient[1], 12);
+        Assert.Equal(2.0 / 3, gradient[2], 12);
+    }
 }
