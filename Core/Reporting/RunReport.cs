@@ -156,11 +156,18 @@ public static class RunReport
         s.Append("<h2>Model</h2>");
         var rows = model.GetProperty("layers").EnumerateArray().Select((l, i) => (IReadOnlyList<string>)[
             i.ToString(System.Globalization.CultureInfo.InvariantCulture), l.GetProperty("layer").GetString() ?? "",
-            $"(batch, {l.GetProperty("outputs").GetInt32()})", Html.Count(l.GetProperty("parameters").GetInt64())]).ToList();
-        s.Append($"<div class=\"sub\">input (batch, {model.GetProperty("inputs").GetInt32()})</div>");
+            Batch(l, "output_shape", "outputs"), Html.Count(l.GetProperty("parameters").GetInt64())]).ToList();
+        s.Append($"<div class=\"sub\">input {Batch(model, "input_shape", "inputs")}</div>");
         s.Append(Html.Table(["#", "layer", "output shape", "params"], rows));
         s.Append($"<p>Total params: {Html.Count(model.GetProperty("total_parameters").GetInt64())} ({Html.Count(model.GetProperty("bytes").GetInt64())} bytes)</p>");
     }
+
+    // "(batch, 32, 28, 28)" from a sample shape, as the console summary prints it; "(batch, 784)" from a width alone (runs
+    // recorded before sample shapes were).
+    static string Batch(JsonElement element, string shape, string width) =>
+        element.TryGetProperty(shape, out var dims) && dims.ValueKind == JsonValueKind.Array
+            ? $"(batch, {string.Join(", ", dims.EnumerateArray().Select(d => d.GetInt32()))})"
+            : $"(batch, {element.GetProperty(width).GetInt32()})";
 
     static void Settings(StringBuilder s, RunRecord run)
     {

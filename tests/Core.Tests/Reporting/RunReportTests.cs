@@ -32,7 +32,9 @@ public sealed class RunReportTests : IDisposable
              "start_time": "2026-11-30T10:00:00.0000000+00:00", "end_time": "2026-11-30T10:01:05.5000000+00:00", "seconds": 65.5,
              "fits": [{"epochs": 2, "batch_size": 32, "batches_per_epoch": 32, "train_samples": 1000, "validation_samples": 300,
                        "loss": "softmax_cross_entropy", "optimizer": "Sgd(LearningRate: 0.1)",
-                       "model": {"inputs": 784, "layers": [{"layer": "Dense(784 → 16)", "outputs": 16, "parameters": 12560},
+                       "model": {"inputs": 784, "input_shape": [1, 28, 28], "layers": [
+                                 {"layer": "Conv2D(1 → 8, 3×3)", "outputs": 5408, "output_shape": [8, 26, 26], "parameters": 80},
+                                 {"layer": "Dense(784 → 16)", "outputs": 16, "parameters": 12560},
                                  {"layer": "ReLU", "outputs": 16, "parameters": 0}, {"layer": "Dense(16 → 10)", "outputs": 10, "parameters": 170}],
                                  "total_parameters": 12730, "bytes": 50920}}],
              "status": "completed", "exit_code": 0, "final_metrics": {"epoch": 1, "loss": 0.4321}}
@@ -79,7 +81,7 @@ public sealed class RunReportTests : IDisposable
         Assert.Contains($"true {evaluation.Mistakes[0].Label}", page.Descendants("figcaption").First().Value);
 
         var text = page.Root!.Value;
-        foreach (var part in new[] { "Dense(784 → 16)", "(batch, 16)", "12,730", "Sgd(LearningRate: 0.1)", "--lr", "given", "--epochs",
+        foreach (var part in new[] { "Dense(784 → 16)", "(batch, 16)", "input (batch, 1, 28, 28)", "(batch, 8, 26, 26)", "12,730", "Sgd(LearningRate: 0.1)", "--lr", "given", "--epochs",
                                       "default", "compiled in 2.50 s", "1 min 05 s", "SHA-256", "cd34", "ab12", ".NET 10.0.0", "test accuracy 81.25%", "<&>" })
             Assert.Contains(part, text);
         Assert.DoesNotContain("\u001b", html);   // an ANSI escape is not an XML character
