@@ -34,6 +34,8 @@ public class LossContractTests
         Assert.Contains(name, e.Message);
         Assert.Contains("4×3", e.Message);
         Assert.Contains("4×2", e.Message);
+        // Which operand is which: "prediction is 4×3 but target is 4×2" (logits for the losses that take them).
+        Assert.Matches(loss.Sparse ? "labels must be 4×1.*4×3 logits" : $"(prediction|logits) is 4×3 but target is 4×2", e.Message);
     }
 
     [Theory]
