@@ -56,6 +56,7 @@ public sealed record AddDecayedWeights : IOptimizer
     internal static void Kernel<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> p, Span<T> u, T decay) where T : struct, IFloatingPointIeee754<T>
     {
         var i = 0;
+        // Stryker disable once Boolean,Equality : equivalent; the vector loop and the scalar tail give the same bits (RuleKernelTests), so which one takes an element cannot be seen
         if (Simd.Vectorized<T>())
             for (var d = new Vector<T>(decay); i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
                 Rule(new Vector<T>(g[i..]), new Vector<T>(p[i..]), d).CopyTo(u[i..]);

@@ -20,6 +20,7 @@ public sealed record ClipByGlobalNorm : IOptimizer
         where T : struct, IFloatingPointIeee754<T>
     {
         var norm = gradients.GlobalNorm();
+        // Stryker disable once Equality : equivalent; at ‖g‖ = MaxNorm the scale is exactly 1
         if (norm <= MaxNorm) return (gradients, state);   // unchanged: passing the same tensors on is pure, nothing mutates them
         return (gradients.Scaled(T.CreateChecked(MaxNorm / norm)), state);
     }

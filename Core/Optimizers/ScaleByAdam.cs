@@ -84,6 +84,7 @@ public sealed record ScaleByAdam : IOptimizer
         where T : struct, IFloatingPointIeee754<T>
     {
         var i = 0;
+        // Stryker disable once Boolean,Equality : equivalent; the vector loop and the scalar tail give the same bits (RuleKernelTests), so which one takes an element cannot be seen
         if (Simd.Vectorized<T>())
         {
             var kv = Broadcast(k);

@@ -64,6 +64,7 @@ public sealed record ScaleByLearningRate : IOptimizer
     {
         var apply = !p.IsEmpty;
         var i = 0;
+        // Stryker disable once Boolean,Equality : equivalent; the vector loop and the scalar tail give the same bits (RuleKernelTests), so which one takes an element cannot be seen
         if (Simd.Vectorized<T>())
             for (var r = new Vector<T>(rate); i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
