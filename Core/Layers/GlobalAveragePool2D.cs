@@ -9,9 +9,8 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed record GlobalAveragePool2D<T> : IDescribedLayer<GlobalAveragePool2D<T>, T>, IAveragePooling where T : struct, IFloatingPointIeee754<T>
 {
-    // The whole image as one window: the average over it is the global mean.
-    WindowGeometry IAveragePooling.Geometry(int n, SampleShape input) => Window.Over(this, input, n, input.IsImage ? input.Height : 1,
-        input.IsImage ? input.Width : 1, 1, Padding.Valid);
+    // The whole image as one window: the average over it is the global mean. (A feature vector, H = W = 1, is refused by Over.)
+    WindowGeometry IAveragePooling.Geometry(int n, SampleShape input) => Window.Over(this, input, n, input.Height, input.Width, 1, Padding.Valid);
 
     /// <summary>(C, H, W) → (C).</summary>
     public SampleShape OutputShape(SampleShape input)

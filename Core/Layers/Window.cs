@@ -13,7 +13,7 @@ static class Window
             throw new ShapeException($"{layer} takes images (channels, height, width), but its input is a feature vector {input}: " +
                 "give the dataset its image shape (dataset.WithSampleShape(SampleShape.Image(c, h, w)); Mnist.Load does), " +
                 "or use Dense layers for feature vectors.");
-        var (padH, padW) = padding.IsSame ? (kh, kw) : (input.Height + 2 * padding.Pixels, input.Width + 2 * padding.Pixels);
+        var (padH, padW) = (input.Height + 2 * padding.Pixels, input.Width + 2 * padding.Pixels);   // "same" always fits
         if (!padding.IsSame && (kh > padH || kw > padW))
             throw new ShapeException($"{layer}: the {kh}×{kw} window is larger than its padded input {padH}×{padW} " +
                 $"({input.Height}×{input.Width} of {input} plus {padding.Pixels} per side): use a smaller kernel, " +
@@ -27,6 +27,9 @@ static class Window
     // The geometries made so far: a training step asks for one per window layer, forward and backward, and WindowGeometry
     // is an immutable object, so the step can share it rather than allocate it again.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(Padding, int, SampleShape, int, int, int), WindowGeometry> geometries = new();
+
+    /// <summary>How many geometries the cache holds now (at most 256 when one thread fills it): for the test that keeps it bounded.</summary>
+    internal static int CachedGeometries => geometries.Count;
 
     /// <summary>Throws unless <paramref name="stride"/> ≥ 1, saying what it means.</summary>
     public static int CheckStride(int stride, string owner) => stride >= 1 ? stride
