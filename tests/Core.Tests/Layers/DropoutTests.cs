@@ -80,4 +80,46 @@ public class DropoutTests
         Assert.NotEqual(loss1, loss2);                                        // step 1's mask differs from step 0's
         Assert.Equal(loss1, Train.Step(state, x, y, Loss.Mse).Loss);          // and step 0 always draws the same one
     }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(-0.1)]
+    public void A_rate_outside_zero_to_one_is_refused_naming_dropout_also_when_set_with_with(double rate)
+    {
+        var message = $"Dropout: Rate must be in [0, 1), got {rate}.";
+        Assert.StartsWith(message, Assert.Throws<ArgumentOutOfRangeException>(() => Layer.Dropout(rate)).Message);
+        Assert.StartsWith(message, Assert.Throws<ArgumentOutOfRangeException>(() => Layer.Dropout(0.5) with { Rate = rate }).Message);
+    }
+
+    [Fact]
+    public void A_draw_equal_to_the_rate_keeps_the_unit()
+    {
+        // The mask keeps u ≥ Rate, so P(keep) = 1 − Rate exactly: take as rate the very draw the layer will make.
+        var rate = new Rng(7).NextDouble();
+        var trace = new Dropout<double>(rate).ForwardTrain(Matrix<double>.Build.Dense(1, 1, 2.0), new Rng(7));
+        Assert.Equal(2.0 / (1 - rate), trace.Output[0, 0]);
+    }
+
+    [Fact]
+    public void Backward_refuses_a_dy_or_a_mask_not_shaped_like_the_input()
+    {
+        var dropout = Layer.Dropout(0.5);
+        var x = Matrix<float>.Build.Dense(2, 4, 1f);
+        var trace = dropout.ForwardTrain(x, new Rng(1));
+        var e = Assert.Throws<ShapeException>(() => dropout.Backward(trace, Matrix<float>.Build.Dense(2, 3)));
+        Assert.Equal("Dropout(0.5): dy is 2×3 but input is 2×4; they must have the same shape.", e.Message);
+        var foreign = new Trace<float>(x, SampleShape.Features(4), x).With("mask", Matrix<float>.Build.Dense(2, 3));
+        e = Assert.Throws<ShapeException>(() => dropout.Backward(foreign, Matrix<float>.Build.Dense(2, 4)));
+        Assert.Equal("Dropout(0.5): mask is 2×3 but input is 2×4; they must have the same shape.", e.Message);
+    }
+
+    [Fact]
+    public void A_saved_rate_may_be_zero_but_not_one()
+    {
+        var e = Assert.Throws<LayerConfigException>(() => Dropout<float>.TensorsFor(new LayerConfig(("rate", 1.0))));
+        Assert.Equal("setting \"rate\" must be a dropout rate in [0, 1); it is 1", e.Message);
+        Assert.Empty(Dropout<float>.TensorsFor(new LayerConfig(("rate", 0.0))));
+        Assert.Equal("Dropout(0)", Dropout<float>.Build(new LayerConfig(("rate", 0.0)), []).ToString());
+        Assert.Equal("Dropout(0.25)", Layer.Dropout(0.25).ToString());
+    }
 }

@@ -78,4 +78,35 @@ public class RegularizerTests
         Assert.True(model.Penalty() > 0);
         Assert.Equal(0, plain.Penalty());
     }
+
+    [Fact]
+    public void The_l1_gradient_at_zero_is_zero()
+    {
+        // sign(0) = 0, as PyTorch's |w|' at 0: a zero weight gets no L1 pull (not ±L1, nor L1 divided by its sign).
+        var w = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 2, -1 } });
+        Assert.Equal([0.0, 0.5 + 0.4, -0.5 - 0.2], Kernels.Values(new L1L2(0.5, 0.1).Gradient(w)));
+    }
+
+    [Fact]
+    public void It_prints_as_keras_builds_it()
+    {
+        Assert.Equal("L2(0.0001)", Regularizer.L2(1e-4).ToString());
+        Assert.Equal("L1(0.01)", Regularizer.L1(0.01).ToString());
+        Assert.Equal("L1L2(0.01, 0.0001)", Regularizer.L1L2(0.01, 1e-4).ToString());
+        Assert.Equal("L2(0)", new L1L2().ToString());
+    }
+
+    static IRegularizer? Read(string json) => Regularizer.Read(new LayerConfig(("weight_regularizer", System.Text.Json.Nodes.JsonNode.Parse(json))), "weight_regularizer");
+
+    [Fact]
+    public void A_saved_regularizer_that_is_not_l1l2_or_has_a_negative_penalty_says_what_it_must_be()
+    {
+        Assert.Equal("setting \"weight_regularizer\" must be null or a regularizer {\"type\": \"l1l2\", \"l1\": …, \"l2\": …}; it is \"l2\"",
+            Assert.Throws<LayerConfigException>(() => Read("\"l2\"")).Message);
+        Assert.Equal("setting \"weight_regularizer\" must be a regularizer whose setting \"l1\" must be a penalty ≥ 0; it is -1; " +
+            "it is {\"type\":\"l1l2\",\"l1\":-1,\"l2\":0}", Assert.Throws<LayerConfigException>(() => Read("{\"type\": \"l1l2\", \"l1\": -1, \"l2\": 0}")).Message);
+        Assert.StartsWith("setting \"weight_regularizer\" must be a regularizer whose setting \"l2\" must be a penalty ≥ 0; it is -2;",
+            Assert.Throws<LayerConfigException>(() => Read("{\"type\": \"l1l2\", \"l1\": 0, \"l2\": -2}")).Message);
+        Assert.Equal(Regularizer.L1L2(0, 0.5), Read("{\"type\": \"l1l2\", \"l1\": 0, \"l2\": 0.5}"));
+    }
 }
