@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Nabla.Layers;
@@ -96,9 +97,13 @@ public sealed class LayerConfig
         return false;
     }
 
+    // A value parsed from text prints as written (1e400). A NaN or infinity set in code (LeakyRelu(double.NaN)) has no JSON
+    // form, the writer would throw instead of giving this message: it prints as .NET prints it.
     static string Show(JsonNode? node)
     {
-        var text = node?.ToJsonString() ?? "nothing";
+        var text = node is JsonValue v && !v.TryGetValue<JsonElement>(out _) && TryNumber(v, out var x) && !double.IsFinite(x)
+            ? x.ToString()
+            : node?.ToJsonString() ?? "nothing";
         return text.Length <= 80 ? text : text[..77] + "…";
     }
 

@@ -52,10 +52,16 @@ public static class LayerTypes
             statics.GetMethod(nameof(Statics<,>.Build))!.CreateDelegate<Func<LayerConfig, IReadOnlyList<Matrix<T>>, ILayer<T>>>());
     });
 
-    static Dictionary<string, Type> Scan()
+    static Dictionary<string, Type> Scan() => Scan(typeof(LayerTypes).Assembly.GetTypes());
+
+    // The layer types among `types` by name. Apart from Scan() so a test can run it afresh (Scan()'s result is cached for the
+    // process) and on types of its own (two layers with one name).
+    internal static Dictionary<string, Type> Scan(IEnumerable<Type> types)
     {
         var found = new Dictionary<string, Type>(StringComparer.Ordinal);
-        foreach (var definition in typeof(LayerTypes).Assembly.GetTypes().Where(t => t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1))
+        // Stryker disable once Logical : equivalent; || also admits generic types of two or more parameters, and none in Core is a layer
+        var generic = types.Where(t => t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1);
+        foreach (var definition in generic)
         {
             if (!definition.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDescribedLayer<,>))) continue;
             var statics = typeof(Statics<,>).MakeGenericType(definition.MakeGenericType(typeof(double)), typeof(double));
