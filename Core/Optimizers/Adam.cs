@@ -67,6 +67,7 @@ public sealed record Adam : ComposedOptimizer
             var k = new Constants<T>(adamConstants, lambda, rate, Coupled: !decoupled && lambda != T.Zero, Decoupled: decoupled && lambda != T.Zero);
             var (g, p, m0, v0) = (Kernels.Values(gradients[i]), Kernels.Values(parameters[i]), Kernels.Values(s.M[i]), Kernels.Values(s.V[i]));
             var (r, m1, v1) = (Kernels.Values(results[i]), Kernels.Values(m[i]), Kernels.Values(v[i]));
+            // Stryker disable once Boolean : equivalent; chunks on the worker threads and one call give the same bits (ThreadSplitTests)
             if (Workers.Forks(g.Length)) OnChunks(g, p, m0, v0, r, m1, v1, k);
             else Kernel<T>(g, p, m0, v0, r, m1, v1, k);   // no closure for a small tensor: this runs at every step
         }
@@ -108,6 +109,7 @@ public sealed record Adam : ComposedOptimizer
         Constants<T> k) where T : struct, IFloatingPointIeee754<T>
     {
         var i = 0;
+        // Stryker disable once Boolean,Equality : equivalent; the vector loop and the scalar tail give the same bits (RuleKernelTests), so which one takes an element cannot be seen
         if (Simd.Vectorized<T>())
         {
             var kv = new Constants<Vector<T>>(ScaleByAdam.Broadcast(k.Adam), new(k.Decay), new(k.Rate), k.Coupled, k.Decoupled);
