@@ -66,20 +66,27 @@ public static class Batches
     {
         // Row-major samples into a column-major batch, eight samples at a time: each column then receives eight
         // adjacent values per pass (one cache line touched, not eight), and the eight source rows stream in order.
-        var rows = indices.Length;
         Span<int> starts = stackalloc int[8];
-        for (var r0 = 0; r0 < rows; r0 += 8)
+        // Stryker disable once Equality : equivalent; at r0 = rows a block would copy 0 samples
+        for (var r0 = 0; r0 < indices.Length; r0 += 8)
+            FillBlock(destination, source, width, indices, r0, starts);
+    }
+
+    // Samples r0 … r0 + 7 (fewer at the end) of Fill; starts: scratch for their row offsets in source.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void FillBlock<T>(T[] destination, float[] source, int width, int[] indices, int r0, Span<int> starts)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var rows = indices.Length;
+        var count = Math.Min(8, rows - r0);
+        for (var r = 0; r < count; r++) starts[r] = indices[r0 + r] * width;
+        var j = 0;
+        if (typeof(T) == typeof(float) && count == 8 && Avx.IsSupported)
+            j = Transpose8(MemoryMarshal.Cast<T, float>(destination.AsSpan()), rows, r0, source, starts, width);
+        for (; j < width; j++)
         {
-            var count = Math.Min(8, rows - r0);
-            for (var r = 0; r < count; r++) starts[r] = indices[r0 + r] * width;
-            var j = 0;
-            if (typeof(T) == typeof(float) && count == 8 && Avx.IsSupported)
-                j = Transpose8(MemoryMarshal.Cast<T, float>(destination.AsSpan()), rows, r0, source, starts, width);
-            for (; j < width; j++)
-            {
-                var column = destination.AsSpan(j * rows + r0, count);
-                for (var r = 0; r < count; r++) column[r] = T.CreateTruncating(source[starts[r] + j]);
-            }
+            var column = destination.AsSpan(j * rows + r0, count);
+            for (var r = 0; r < count; r++) column[r] = T.CreateTruncating(source[starts[r] + j]);
         }
     }
 
@@ -91,6 +98,7 @@ public static class Batches
         if (done == 0) return 0;
         foreach (var start in starts)   // every index is checked once here, so the loads below stay in bounds
             if ((uint)start > (uint)(source.Length - width)) throw new IndexOutOfRangeException();
+        // Stryker disable once Arithmetic,Statement : equivalent; Gather's target holds rows × width values, so the last block always fits
         if ((uint)((done - 1) * rows + r0 + 8) > (uint)target.Length) throw new IndexOutOfRangeException();
         fixed (float* s = source, t = target)
         {

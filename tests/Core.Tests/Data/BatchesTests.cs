@@ -80,4 +80,65 @@ public class BatchesTests
         Assert.Equal([1f, 2f, 5f, 3.5f], data.Scaled(0.5f).Features);
         Assert.Equal([0f, 0f], Dataset.Regression("c", [3f, 3f], 1, [0f, 0f], 1).ScaledTo01().Features);   // constant: 0
     }
+
+    [Theory]
+    [InlineData(10, 4, 3)]
+    [InlineData(8, 4, 2)]
+    [InlineData(9, 4, 3)]
+    [InlineData(1, 4, 1)]
+    [InlineData(0, 4, 0)]
+    [InlineData(9, 1, 9)]
+    public void Count_includes_the_last_partial_batch(int samples, int batchSize, int batches)
+    {
+        Assert.Equal(batches, Batches.Count(samples, batchSize));
+        Assert.Equal(batches, Batches.Of<float>(Numbers(samples), batchSize).Count());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_batch_size_below_1_is_refused(int batchSize)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Batches.Of<float>(Numbers(5), batchSize).First());
+        Assert.Equal("batchSize", e.ParamName);
+        Assert.Equal(batchSize, e.ActualValue);
+        Assert.StartsWith("Batch size must be positive.", e.Message);
+    }
+
+    [Fact]
+    public void Batches_start_at_the_first_batch_asked_for()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Batches.Of<float>(Numbers(5), 2, firstBatch: -1).First());
+        Assert.Equal("firstBatch", e.ParamName);
+        Assert.StartsWith("The first batch must be ≥ 0.", e.Message);
+        Assert.Equal([[4, 5, 6, 7], [8, 9]], Batches.Of<float>(Numbers(10), 4, firstBatch: 1).Select(b => b.Indices));
+        Assert.Equal([[8, 9]], Batches.Of<float>(Numbers(10), 4, firstBatch: 2).Select(b => b.Indices));
+        Assert.Empty(Batches.Of<float>(Numbers(10), 4, firstBatch: 3));
+        // Shuffled: batch k of a resumed epoch is batch k of the whole epoch.
+        Assert.Equal(Batches.Of<float>(Numbers(10), 4, new Rng(2)).Skip(1).Select(b => b.Indices),
+            Batches.Of<float>(Numbers(10), 4, new Rng(2), firstBatch: 1).Select(b => b.Indices));
+    }
+
+    [Fact]
+    public void Class_indices_are_the_labels_and_need_labels()
+    {
+        var batch = Batches.Gather<float>(Numbers(5), [4, 2], classIndices: true);
+        Assert.Equal([1f, 2f], batch.Y.Column(0).ToArray());
+        Assert.Equal("Batch(2×2, 2×1)", batch.ToString());
+        var regression = Dataset.Regression("heights", new float[4], 2, new float[2], 1);
+        var e = Assert.Throws<ArgumentException>(() => Batches.Gather<float>(regression, [0], classIndices: true));
+        Assert.Equal("heights has no class labels to batch (its targets are real values).", e.Message);
+        Assert.Equal("Batch(3×2, 3×3)", Batches.Gather<float>(Numbers(5), [0, 1, 2]).ToString());
+    }
+
+    [Theory]   // in the vectorized 8 × 8 blocks (width 16) and the scalar columns (width 3)
+    [InlineData(16, 10)]
+    [InlineData(16, -1)]
+    [InlineData(3, 10)]
+    public void An_index_outside_the_dataset_is_refused_not_read(int width, int index)
+    {
+        var data = Dataset.Unlabeled("u", new float[10 * width], width);   // no targets or labels: only X reads the index
+        int[] indices = [0, 1, 2, 3, 4, 5, 6, index];
+        Assert.Throws<IndexOutOfRangeException>(() => Batches.Gather<float>(data, indices));
+    }
 }
