@@ -85,8 +85,8 @@ public static class Csv
             throw new DataFormatException(path, $"line {table.FirstLine}", "a line of data after the header", "the end of the file");
         var labels = new int[table.Rows];
         for (var r = 0; r < table.Rows; r++) labels[r] = (int)table.Values[r * table.Columns];
-        var classCount = classes ?? (labels.Length == 0 ? 0 : labels.Max() + 1);
-        if (classes is null && labels.Length > 0 && classCount < 2)
+        var classCount = classes ?? labels.Max() + 1;   // Rows > 0 here
+        if (classes is null && classCount < 2)
             throw new DataFormatException(path, $"line {table.FirstLine}:1", "labels of at least 2 classes in the first column",
                 $"only {labels[0]}: is the first column a label? (pass classes: to say how many there are)");
         var width = table.Columns - 1;
@@ -135,14 +135,14 @@ public static class Csv
     {
         string[]? names = null;
         var values = new List<float>();
-        int columns = -1, rows = 0, lineNumber = 0, headerLine = 0, firstLine = 0;
+        int columns = 0, rows = 0, lineNumber = 0, headerLine = 0, firstLine = 0;   // columns 0: no line yet (a line has ≥ 1 cell)
         while (text.ReadLine() is { } read)
         {
             lineNumber++;
             var line = lineNumber == 1 ? read.TrimStart('\uFEFF') : read;   // a byte-order mark some tools write
             if (string.IsNullOrWhiteSpace(line)) continue;
             var cells = line.Split(separator);
-            if (columns < 0)
+            if (columns == 0)
             {
                 columns = cells.Length;
                 if (width?.Invoke(columns) is { } wrong)
@@ -159,6 +159,7 @@ public static class Csv
             if (firstLine == 0) firstLine = lineNumber;
             if (cells.Length != columns)
             {
+                // Stryker disable once Equality : equivalent; cells.Length ≠ columns here, so > and ≥ agree
                 var extra = cells.Length > columns;
                 var trailing = cells.Length == columns + 1 && Unquote(cells[^1]).Length == 0;
                 throw new DataFormatException(path, $"line {lineNumber}:{(extra ? Column(cells, columns) : line.Length + 1)}",
@@ -177,7 +178,7 @@ public static class Csv
             }
             rows++;
         }
-        if (columns < 0) throw new DataFormatException(path, "line 1", "a line of comma-separated numbers", "an empty file");
+        if (columns == 0) throw new DataFormatException(path, "line 1", "a line of comma-separated numbers", "an empty file");
         return new Table(names, values.ToArray(), rows, columns, headerLine, firstLine == 0 ? lineNumber + 1 : firstLine);
     }
 
