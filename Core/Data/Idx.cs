@@ -38,25 +38,24 @@ public static class Idx
         Span<byte> start = stackalloc byte[2];
         var got = stream.ReadAtLeast(start, 2, throwOnEndOfStream: false);
         stream.Position = 0;
-        return got == 2 && start[0] == 0x1F && start[1] == 0x8B ? FromGzip(stream, path) : FromStream(stream, path, stream.Length, gzip: false, isize: null);
+        return start[..got] is [0x1F, 0x8B] ? FromGzip(stream, path) : FromStream(stream, path, stream.Length, gzip: false, isize: null);
     }
 
     /// <summary>Parses IDX bytes (not gzipped); <paramref name="path"/> only names the source in errors.</summary>
-    public static IdxArray Parse(string path, byte[] bytes) => FromStream(new MemoryStream(bytes, writable: false), path, bytes.Length, gzip: false, isize: null);
+    public static IdxArray Parse(string path, byte[] bytes) => FromStream(new MemoryStream(bytes), path, bytes.Length, gzip: false, isize: null);
 
     // The gzip trailer ends with ISIZE, the uncompressed length mod 2³². .NET's GZipStream stops quietly where a
     // cut-off stream ends (it only checks a trailer that is there), so a cut is caught by the IDX header's size, or,
-    // cut inside the trailer, by ISIZE.
+    // cut inside the trailer, by ISIZE. A file too short for a header and a trailer is refused first: its at most 7
+    // bytes of deflate data could not hold the smallest IDX file anyway (8 bytes take 62 bits).
     static IdxArray FromGzip(Stream raw, string path)
     {
-        uint? isize = null;
-        if (raw.Length >= 18)   // 10-byte header + 8-byte trailer at least
-        {
-            Span<byte> last = stackalloc byte[4];
-            raw.Position = raw.Length - 4;
-            raw.ReadExactly(last);
-            isize = BinaryPrimitives.ReadUInt32LittleEndian(last);
-        }
+        if (raw.Length < 18)
+            throw new DataFormatException(path, "gzip stream", "a gzip stream of at least 18 bytes (10-byte header, 8-byte trailer)", $"{raw.Length} bytes");
+        Span<byte> last = stackalloc byte[4];
+        raw.Position = raw.Length - 4;
+        raw.ReadExactly(last);
+        var isize = BinaryPrimitives.ReadUInt32LittleEndian(last);
         raw.Position = 0;
         try
         {
@@ -71,7 +70,7 @@ public static class Idx
     }
 
     // length: the bytes in the (raw) source, known up front; null for gzip, where the decompressed size is only known
-    // by reading, and the trailer's ISIZE (null when the file is too short to have one) is checked then.
+    // by reading, and the trailer's ISIZE (null for a raw source) is checked then.
     static IdxArray FromStream(Stream source, string path, long? length, bool gzip, uint? isize)
     {
         var unit = gzip ? "decompressed byte" : "byte";
@@ -102,7 +101,7 @@ public static class Idx
         if (length is { } total && total - headerSize != expected)
         {
             source.Position = 0;   // a raw file: its first 20 bytes, to see whether another rank fits
-            source.ReadAtLeast(head, (int)Math.Min(head.Length, total), throwOnEndOfStream: false);
+            source.ReadExactly(head.AsSpan(0, (int)Math.Min(head.Length, total)));
             throw SizeMismatch(path, head, rank, dims, expected, total - headerSize, total);
         }
         var item = Product(dims[1..]);
@@ -126,25 +125,26 @@ public static class Idx
                     $"the end of the data after {expected} bytes for dimensions {shape}", $"{(extra >= DrainLimit ? "at least " : "")}{extra} more decompressed bytes");
             if ((uint)(headerSize + expected) != isize)
                 throw new DataFormatException(path, "gzip trailer (last 4 bytes)", $"the decompressed size, {headerSize + expected} bytes",
-                    $"{(isize is null ? "no trailer" : $"{isize}")}: the gzip trailer is cut off or corrupt");
+                    $"{isize}: the gzip trailer is cut off or corrupt");
         }
         return new IdxArray(data, dims);
     }
 
     // The data size disagrees with the header. If the file's size fits another number of dimensions exactly, the
-    // rank byte of the magic is the likelier fault: say so.
+    // rank byte of the magic is the likelier fault: say so. The header's own rank never fits (that is why we are
+    // here), and a rank whose header would pass the file's end leaves a negative size, which no product matches.
     static DataFormatException SizeMismatch(string path, byte[] head, int rank, int[] dims, Int128 expected, long actual, long fileLength)
     {
         var shape = string.Join("×", dims);
+        var truncated = Int128.IsNegative(actual - expected);   // never zero here: the sizes disagree
         for (var r = 1; r <= 4; r++)
         {
-            if (r == rank || 4 + 4 * r > fileLength) continue;
             var other = Enumerable.Range(0, r).Select(d => BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(4 + 4 * d, 4))).ToArray();
             if (other.All(d => d >= 0) && Product(other) == fileLength - 4 - 4 * r)
                 return new DataFormatException(path, "byte 3", $"the number of dimensions (magic 00 00 08 {rank:X2} says {rank}, dimensions {shape}) to fit the file's {fileLength} bytes",
-                    $"{(actual > expected ? $"{actual - expected} trailing bytes" : $"{expected - actual} bytes missing")}, while {r} dimension{(r == 1 ? "" : "s")} ({string.Join("×", other)}) {(r == 1 ? "fits" : "fit")} exactly: is the magic 00 00 08 {r:X2}?");
+                    $"{(truncated ? $"{expected - actual} bytes missing" : $"{actual - expected} trailing bytes")}, while {r} dimension{(r == 1 ? "" : "s")} ({string.Join("×", other)}) {(r == 1 ? "fits" : "fit")} exactly: is the magic 00 00 08 {r:X2}?");
         }
-        return actual < expected
+        return truncated
             ? new DataFormatException(path, $"byte {fileLength}", $"{expected} data bytes for dimensions {shape}", $"end of file after {actual} (truncated)")
             : new DataFormatException(path, $"byte {4 + 4 * rank + expected}", $"end of file after {expected} data bytes for dimensions {shape}", $"{actual - expected} trailing bytes");
     }
@@ -155,7 +155,7 @@ public static class Idx
     {
         var buffer = new byte[Math.Min(expected, 1 << 20)];
         var read = 0;
-        while (read < expected)
+        while (read != expected)   // never past it: the buffer holds at most expected bytes
         {
             if (read == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(expected, 2L * buffer.Length));
             var n = source.Read(buffer, read, buffer.Length - read);

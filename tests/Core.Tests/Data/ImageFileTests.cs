@@ -57,10 +57,46 @@ public class ImageFileTests
         {
             File.WriteAllText(path, "this is text");
             var e = Assert.Throws<DataFormatException>(() => ImageFile.ReadGray(path));
-            Assert.Contains(path, e.Message);
-            Assert.Contains("a PNG, JPEG", e.Message);
+            Assert.StartsWith($"{path}: byte 0: expected a PNG, JPEG, BMP, GIF or TGA image, found something else (", e.Message);
         }
         finally { File.Delete(path); }
         Assert.Contains("no such image file", Assert.Throws<FileNotFoundException>(() => ImageFile.ReadGray(path)).Message);
+    }
+
+    [Fact]
+    public void Resizing_checks_both_sides_and_averages_down_the_columns_too()
+    {
+        var image = new GrayImage(3, 2, [0, 30, 90, 60, 120, 255]);
+        Assert.Equal("GrayImage: cannot resize to 0 × 5. (Parameter 'width')", Assert.Throws<ArgumentOutOfRangeException>(() => image.Resize(0, 5)).Message);
+        Assert.Equal("GrayImage: cannot resize to 5 × 0. (Parameter 'width')", Assert.Throws<ArgumentOutOfRangeException>(() => image.Resize(5, 0)).Message);
+        Assert.Equal([127], new GrayImage(1, 1, [127]).Resize(1, 1).Pixels);
+        Assert.Equal([0, 30, 90, 0, 30, 90, 60, 120, 255, 60, 120, 255], image.Resize(3, 4).Pixels);   // same width, taller
+        // Top covers rows 0..1.5: (0 + 0.5·30) / 1.5 = 10; bottom 1.5..3: (0.5·30 + 90) / 1.5 = 70.
+        Assert.Equal([10, 70], new GrayImage(1, 3, [0, 30, 90]).Resize(1, 2).Pixels);
+        Assert.Equal("GrayImage(3 × 2)", image.ToString());
+        Assert.Equal([1f, 2f], new GrayImage(2, 1, [2, 4]).ToFeatures(scale: 0.5f));
+    }
+
+    // An uncompressed 32-bit TGA, top row first (descriptor 0x28: 8 alpha bits, top-left origin), pixels given as RGBA.
+    static byte[] Tga(params (byte R, byte G, byte B, byte A)[] row) =>
+        [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)row.Length, 0, 1, 0, 32, 0x28, .. row.SelectMany(p => new[] { p.B, p.G, p.R, p.A })];
+
+    [Fact]
+    public void Colour_becomes_Pillows_luma_and_transparency_lies_over_the_background()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nabla-rgba-{Guid.NewGuid():N}.tga");
+        try
+        {
+            File.WriteAllBytes(path, Tga((255, 0, 0, 255), (0, 255, 0, 255), (0, 0, 255, 255), (100, 100, 100, 128), (9, 9, 9, 0)));
+            // Pillow's L of pure red, green, blue is 76, 150, 29; gray 100 at alpha 128 over white is
+            // (100·128 + 255·127 + 127) / 255 = 177 (rounded down after adding 127), over black 50.
+            Assert.Equal([76, 150, 29, 177, 255], ImageFile.ReadGray(path).Pixels);
+            Assert.Equal([76, 150, 29, 50, 0], ImageFile.ReadGray(path, background: 0).Pixels);
+            var seen = new List<(string, string)>();
+            using (DataFiles.Watch((file, sha) => seen.Add((file, sha))))
+                ImageFile.ReadGray(path);
+            Assert.Equal([(path, Checksums.Sha256(path))], seen);
+        }
+        finally { File.Delete(path); }
     }
 }
