@@ -76,6 +76,7 @@ public static class ImageFile
         for (var i = 0; i < pixels.Length; i++)
         {
             int r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2], a = rgba[4 * i + 3];
+            // Stryker disable once Bitwise : equivalent; the sum is non-negative, so >> and >>> agree
             var y = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;   // Pillow's "L": 0.299, 0.587, 0.114 in 16-bit fixed point
             pixels[i] = (byte)((y * a + background * (255 - a) + 127) / 255);
         }
