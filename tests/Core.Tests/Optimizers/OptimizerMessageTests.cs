@@ -89,6 +89,7 @@ public class OptimizerMessageTests
     [InlineData("rmsprop_centered")]
     [InlineData("sgd_momentum")]
     [InlineData("clip_then_rate")]
+    [InlineData("adam")]
     public void Every_state_refuses_contents_with_a_name_it_does_not_hold(string name)
     {
         var state = Named(name).Init(Dense(3, 2));
@@ -102,6 +103,15 @@ public class OptimizerMessageTests
             var stray = new StateDict<double>(new Parameters<double>([.. own.Tensors.Names, "stray"], [.. own.Tensors.Tensors, Matrix<double>.Build.Dense(1, 1)]), own.Scalars);
             Assert.Contains("not part of it: stray", Assert.Throws<ArgumentException>(() => inner.LoadStateDict(stray)).Message);
         }
+    }
+
+    [Fact]
+    public void A_stateless_transform_refuses_another_transforms_state()
+    {
+        var p = Dense(2, 2);
+        var adamState = new ScaleByAdam().Init(p);
+        Assert.StartsWith("AddDecayedWeights(0.01): expected a EmptyState (what its Init returns), got a ScaleByAdamState.",
+            Assert.Throws<ArgumentException>(() => new AddDecayedWeights(0.01).Update(p, adamState, p)).Message);
     }
 
     [Fact]
@@ -145,6 +155,8 @@ public class OptimizerMessageTests
             After(new Adagrad(0.1)));
         Assert.Equal("ChainState(EmptyState { }, ScaleByRmsState(Parameters(0.weight: 3×2, 0.bias: 1×2)), TraceState(no buffers), ScaleByLearningRateState { Count = 1 })",
             After(new RmsProp(0.01)));
+        Assert.Equal("ChainState(EmptyState { }, TraceState(Parameters(0.weight: 3×2, 0.bias: 1×2)), ScaleByLearningRateState { Count = 1 })",
+            After(new Sgd(0.1, Momentum: 0.9)));
         Assert.Equal("StateDict(count = 1, trace/0.weight: 3×2, trace/0.bias: 1×2)",
             new Sgd(0.1, Momentum: 0.9).Update(p, new Sgd(0.1, Momentum: 0.9).Init(p), p).State.ToStateDict().ToString());
 
