@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mutation-tests Core folders with Stryker.NET, then prints the score per folder and every surviving mutant.
-# Usage: tests/Core.Tests/stryker-folder.sh FOLDER[,FOLDER…] [dotnet-stryker options]
+# Usage: [TESTS=FILTER] tests/Core.Tests/stryker-folder.sh FOLDER[,FOLDER…] [dotnet-stryker options]
 #   e.g. stryker-folder.sh Layers        stryker-folder.sh Evaluation,Reporting,Training -c 2
+#        TESTS='FullyQualifiedName~Nabla.Tests.Layers' stryker-folder.sh Layers   (only those tests: faster, a lower bound)
 # The slow tests (MNIST learning runs, fuzzing, thread-count comparisons, killed-and-resumed processes) are left
 # out: each mutant they cover would cost seconds, and faster tests cover the same code, so a score measured so is
 # a lower bound. Reports go to StrykerOutput/FOLDER (ignored by git): open reports/mutation-report.html.
@@ -16,6 +17,7 @@ for f in ${folders//,/ }; do
 done
 slow='FullyQualifiedName!~LearningTests&FullyQualifiedName!~FuzzTests&FullyQualifiedName!~ThreadCount&FullyQualifiedName!~Resume'
 dotnet tool restore >/dev/null
-dotnet stryker "${mutate[@]}" --configuration Release --test-case-filter "$slow" \
+filter="($slow)"; [ -z "${TESTS:-}" ] || filter="($TESTS)&$filter"
+dotnet stryker "${mutate[@]}" --configuration Release --test-case-filter "$filter" \
   --output "StrykerOutput/${folders//,/+}" -r json -r html -r dots "$@"
 python3 stryker_scores.py "StrykerOutput/${folders//,/+}/reports/mutation-report.json" --survivors
