@@ -9,6 +9,21 @@ public class Conv2DArgumentTests
 {
     static readonly Rng Seeded = new(1);
 
+    [Fact]
+    public void By_default_weights_and_bias_are_uniform_within_one_over_the_root_of_the_fan_in_as_in_pytorch()
+    {
+        // nn.Conv2d(3, 64, 3): fan_in = 3·3·3 = 27, bound 1/√27 ≈ 0.192. Of 1,728 weights and 64 biases drawn uniformly
+        // in ±bound, the largest reaches past 0.95·bound and 0.8·bound (all falling short has probability below 1e-6).
+        var conv = Layer.Conv2D(3, 64, 3, new Rng(7));
+        var bound = 1 / Math.Sqrt(27);
+        foreach (var (values, near) in new[] { (conv.Weights.Enumerate().ToArray(), 0.95), (conv.Bias!.Enumerate().ToArray(), 0.8) })
+        {
+            var largest = values.Max(v => Math.Abs((double)v));
+            Assert.InRange(largest, near * bound, bound);
+            Assert.Contains(values, v => v < 0);
+        }
+    }
+
     [Theory]
     [InlineData(0, 4, 3)]
     [InlineData(1, 0, 3)]

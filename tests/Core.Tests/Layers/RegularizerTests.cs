@@ -108,5 +108,6 @@ public class RegularizerTests
         Assert.StartsWith("setting \"weight_regularizer\" must be a regularizer whose setting \"l2\" must be a penalty ≥ 0; it is -2;",
             Assert.Throws<LayerConfigException>(() => Read("{\"type\": \"l1l2\", \"l1\": 0, \"l2\": -2}")).Message);
         Assert.Equal(Regularizer.L1L2(0, 0.5), Read("{\"type\": \"l1l2\", \"l1\": 0, \"l2\": 0.5}"));
+        Assert.Equal(Regularizer.L1L2(0.25, 0), Read("{\"type\": \"l1l2\", \"l1\": 0.25, \"l2\": 0}"));
     }
 }
