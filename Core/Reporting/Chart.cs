@@ -103,7 +103,7 @@ public static class Chart
         if (whole) step = Math.Max(1, Math.Round(step));
         var first = Math.Floor(low / step) * step;
         var ticks = new List<double>();
-        for (var t = first; t <= high + step * 0.5; t += step) ticks.Add(Math.Round(t / step) * step);
+        for (var t = first; t <= high + step * 0.5; t += step) ticks.Add(Math.Round(t / step) * step + 0.0);   // + 0 turns −0 (a sum a hair below 0) into 0: no "-0" label
         return ticks.ToArray();
     }
 
