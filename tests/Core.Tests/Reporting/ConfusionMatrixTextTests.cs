@@ -27,5 +27,25 @@ public class ConfusionMatrixTextTests
         Assert.Equal(["1", "0", "0", "-"], Cells(lines[2]));
     }
 
+    [Fact]
+    public void Columns_are_as_wide_as_the_longest_name_or_count_plus_one_and_the_first_at_least_19()
+    {
+        // Widest cell: "long-name" (9) against "120" (3): columns of 10. Recall 120/123 = 97.56%.
+        Assert.Equal(
+            "actual \\ predicted          a long-name   recall\n" +
+            "a                         120         3    97.6%\n" +
+            "long-name                   0         7   100.0%",
+            ConfusionMatrixText.Format(new[,] { { 120, 3 }, { 0, 7 } }, ["a", "long-name"]).ReplaceLineEndings("\n"));
+        // Default names 0 and 1 against 12345: columns of 6. A 25-letter name widens the first column past 19.
+        Assert.Equal(
+            "actual \\ predicted      0     1   recall\n" +
+            "0                   12345     0   100.0%\n" +
+            "1                       0     1   100.0%",
+            ConfusionMatrixText.Format(new[,] { { 12345, 0 }, { 0, 1 } }).ReplaceLineEndings("\n"));
+        var wide = ConfusionMatrixText.Format(new[,] { { 1 } }, [new string('x', 25)]).Split('\n');
+        Assert.Equal("actual \\ predicted" + new string(' ', 8) + " " + new string('x', 25) + "   recall", wide[0].TrimEnd());
+        Assert.StartsWith(new string('x', 25) + new string(' ', 26), wide[1]);
+    }
+
     static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

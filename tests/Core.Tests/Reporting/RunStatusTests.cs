@@ -12,13 +12,13 @@ public sealed class RunStatusTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    string Status(string status, int? pid, DateTimeOffset start, string? host = null)
+    string Status(string status, int? pid, DateTimeOffset? start, string? host = null)
     {
         var folder = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "run.json"), $$"""
             {"script": "x.csx", {{(pid is { } p ? $"\"pid\": {p}, " : "")}}"host": "{{host ?? Environment.MachineName}}",
-             "start_time": "{{start.ToString("o", CultureInfo.InvariantCulture)}}", "status": "{{status}}"}
+             {{(start is { } s ? $"\"start_time\": \"{s.ToString("o", CultureInfo.InvariantCulture)}\", " : "")}}"status": "{{status}}"}
             """);
         return RunRecord.Read(folder).Status;
     }
@@ -48,5 +48,7 @@ public sealed class RunStatusTests : IDisposable
         Assert.Equal("cancelled", Status("cancelled", null, DateTimeOffset.Now));
         Assert.Equal("running", Status("running", null, DateTimeOffset.Now));                                  // an older manifest: no pid
         Assert.Equal("running", Status("running", ExitedProcessId(), DateTimeOffset.Now, host: "another-machine"));   // not ours to look at
+        Assert.Equal("interrupted", Status("running", ExitedProcessId(), DateTimeOffset.Now, host: ""));   // no host named: this one's processes are checked
+        Assert.Equal("running", Status("running", Environment.ProcessId, null));   // alive, and no start time to compare with
     }
 }
