@@ -91,6 +91,84 @@ public class ClassificationReportTests
         Assert.Matches(@"^weighted avg\s+0\.63\s+0\.60\s+0\.59\s+10$", lines[8]);
     }
 
+    // Class "cat": tp 1 of 2 samples, predicted once; the long-named class: no samples, predicted once (recall 0/0).
+    static ClassificationReport CatAndLong(double zeroDivision) =>
+        ClassificationReport.From(ConfusionMatrix.FromCounts(new[,] { { 1, 1 }, { 0, 0 } }), ["cat", "a long class name"], zeroDivision);
+
+    [Fact]
+    public void The_whole_text_pads_to_the_longest_name_and_ends_with_the_notes()
+    {
+        var expected = """
+                              precision    recall  f1-score   support
+
+                          cat      1.00      0.50      0.67         2
+            a long class name      0.00      1.00      0.00         0
+
+                     accuracy                          0.50         2
+                    macro avg      0.50      0.75      0.33         2
+                 weighted avg      1.00      0.50      0.67         2
+            note: recall is ill-defined (set to 1) for classes with no samples: a long class name
+            """;
+        Assert.Equal(expected, CatAndLong(1).ToString(2));
+        var nan = CatAndLong(double.NaN).ToString(2).Split('\n');
+        Assert.Equal("a long class name      0.00       nan      0.00         0", nan[3]);
+        Assert.Equal("note: recall is ill-defined (set to NaN) for classes with no samples: a long class name", nan[^1]);
+        Assert.EndsWith("(set to 0) for classes with no samples: a long class name", CatAndLong(0).ToString(2), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Columns_widen_past_six_digits_and_the_default_prints_four()
+    {
+        var report = CatAndLong(1);
+        Assert.Equal("              cat  1.0000000  0.5000000  0.6666667          2", report.ToString(7).Split('\n')[2]);
+        Assert.Equal("              cat    1.0000    0.5000    0.6667         2", report.ToString().Split('\n')[2]);
+        Assert.Equal(report.ToString(4), report.ToString());
+        var unnamed = ClassificationReport.From(ConfusionMatrix.FromCounts(new[,] { { 1 } })).ToString(2).Split('\n');
+        Assert.Equal("           0      1.00      1.00      1.00         1", unnamed[2]);   // names shorter than "weighted avg"
+        var empty = new ClassificationReport([], 1, unnamedRow("macro avg"), unnamedRow("weighted avg"), 0, []);
+        Assert.Equal("weighted avg      1.00      1.00      1.00         0", empty.ToString(2).Split('\n')[^1]);
+
+        static ClassScores unnamedRow(string name) => new(name, 1, 1, 1, 0);
+    }
+
+    [Fact]
+    public void Notes_list_every_class_never_predicted_and_default_names_count_from_zero()
+    {
+        var report = ClassificationReport.From(ConfusionMatrix.FromCounts(new[,] { { 1, 0, 0 }, { 1, 0, 0 }, { 1, 0, 0 } }));
+        Assert.Equal(["0", "1", "2"], report.Classes.Select(c => c.Name));
+        Assert.Equal(["precision is ill-defined (set to 0) for classes never predicted: 1, 2"], report.Notes);
+        Assert.Equal(["0", "1", "2"], ClassNames.Default(3));
+        Assert.Empty(ClassNames.Default(0));
+    }
+
+    [Fact]
+    public void With_no_samples_every_ratio_and_the_weighted_average_are_the_zero_division_value()
+    {
+        var one = ClassificationReport.From(ConfusionMatrix.FromCounts(new int[2, 2]), zeroDivision: 1);
+        Assert.Equal(new ClassScores("0", 1, 1, 1, 0), one.Classes[0]);
+        Assert.Equal(1.0, one.Accuracy);
+        Assert.Equal(new ClassScores("macro avg", 1, 1, 1, 0), one.MacroAverage);
+        Assert.Equal(new ClassScores("weighted avg", 1, 1, 1, 0), one.WeightedAverage);
+        Assert.Equal(1.0, one.ZeroDivision);
+        Assert.Equal(["precision is ill-defined (set to 1) for classes never predicted: 0, 1",
+            "recall is ill-defined (set to 1) for classes with no samples: 0, 1"], one.Notes);
+        var nan = ClassificationReport.From(ConfusionMatrix.FromCounts(new int[2, 2]), zeroDivision: double.NaN);
+        Assert.Equal(new ClassScores("macro avg", double.NaN, double.NaN, double.NaN, 0), nan.MacroAverage);   // nothing left to average
+        Assert.Equal(new ClassScores("weighted avg", double.NaN, double.NaN, double.NaN, 0), nan.WeightedAverage);
+    }
+
+    [Fact]
+    public void Refuses_a_zero_division_value_other_than_0_1_or_nan_and_a_wrong_name_count()
+    {
+        var matrix = ConfusionMatrix.Of(Truth, Guess, 3);
+        Assert.Equal("ClassificationReport: zeroDivision is 0, 1 or NaN, as scikit-learn's zero_division. (Parameter 'zeroDivision')\nActual value was 0.5.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => ClassificationReport.From(matrix, zeroDivision: 0.5)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ClassificationReport.From(matrix, zeroDivision: -1));
+        Assert.Equal("ClassificationReport: 2 class names for 3 classes. (Parameter 'names')",
+            Assert.Throws<ArgumentException>(() => ClassificationReport.From(matrix, ["a", "b"])).Message);
+        Assert.Equal(["a", "b", "c"], ClassificationReport.From(matrix, ["a", "b", "c"]).Classes.Select(c => c.Name));
+    }
+
     [Fact]
     public void Top_k_accuracy_matches_scikit_learn_and_breaks_ties_toward_the_lower_class()
     {

@@ -88,6 +88,107 @@ public class EvaluateTests
         Assert.Equal(50, heard[0].Samples);
     }
 
+    // Logits = features (a 3 → 3 identity layer). Rows 1 and 3 are equally confident mistakes, row 2 a less confident one.
+    static readonly Sequential<double> Identity = Sequential.Of<double>(new Dense<double>(Matrix<double>.Build.DenseIdentity(3), Matrix<double>.Build.Dense(1, 3)));
+    static readonly Dataset Toy = Dataset.Classification("toy", [2, 0, 0, 0, 3, 0, 1, 0, 0, 0, 3, 0, 0, 0, 1], 3, [0, 2, 1, 0, 2], 3);
+
+    [Fact]
+    public void A_hand_made_case_gives_accuracy_top_k_and_the_gallery_most_confident_first_ties_by_index()
+    {
+        var e = Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, batchSize: 2, gallery: 2);
+        Assert.Equal(("toy", 5, "softmax_cross_entropy"), (e.Dataset, e.Samples, e.LossName));
+        Assert.Equal(0.4, e.Accuracy);
+        var c = e.Classification!;
+        Assert.Equal([0, 1, 0, 1, 2], c.Predicted);
+        Assert.Equal([0.4, 0.8, 1.0], c.TopKAccuracy);   // the labels rank 0, 2, 1, 1, 0
+        Assert.Equal(["0", "1", "2"], c.ClassNames);
+        Assert.Equal(3, c.MistakeCount);
+        Assert.Null(c.Images);   // 3 features: not an image
+        Assert.Equal([(1, 2, 1), (3, 0, 1)], c.Mistakes.Select(m => (m.Index, m.Label, m.Predicted)));
+        var p = Math.Exp(3) / (Math.Exp(3) + 2);
+        Assert.Equal(p, c.Mistakes[0].Confidence, 12);
+        Assert.Equal(1, c.Mistakes[0].Top[0].Class);
+        Assert.Equal([0, 2], c.Mistakes[0].Top.Skip(1).Select(t => t.Class));
+        Assert.Null(c.Mistakes[0].Pixels);
+        var all = Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, gallery: 3).Classification!;
+        Assert.Equal([1, 3, 2], all.Mistakes.Select(m => m.Index));
+        Assert.Equal(Math.E / (Math.E + 2), all.Mistakes[2].Confidence, 12);
+        Assert.Empty(Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, gallery: 0).Classification!.Mistakes);
+        Assert.Equal(["x", "y", "z"], Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, classNames: ["x", "y", "z"]).Classification!.ClassNames);
+    }
+
+    [Fact]
+    public void Gallery_pixels_map_0_to_1_inputs_to_round_255_v_and_stretch_any_other_range()
+    {
+        // Every row is a mistake of equal confidence (logits 0, 1: class 1; every label 0), so the gallery keeps row order.
+        float[][] rows = [[0, 0.5f, 0.25f, 0.2f], [1, 0.5f, 0.6f, 1], [-1, 3, 1, 0], [5, 5, 5, 5], [2, 0.5f, 0.5f, 0.5f], [-0.5f, 0, 0.5f, 0]];
+        var data = Dataset.Classification("pixels", [.. rows.SelectMany(r => r)], 4, new int[rows.Length], 2);
+        var model = Sequential.Of<double>(new Dense<double>(Matrix<double>.Build.Dense(4, 2), Matrix<double>.Build.DenseOfRowArrays([0.0, 1.0])));
+        var c = model.Evaluate(data, Loss.SoftmaxCrossEntropy, imageShape: new ImageShape(2, 2)).Classification!;
+        Assert.Equal(new ImageShape(2, 2), c.Images);
+        Assert.Equal([0, 1, 2, 3, 4, 5], c.Mistakes.Select(m => m.Index));
+        byte[][] expected =
+        [
+            [0, 128, 64, 51],     // min 0, max < 1: 255·v
+            [255, 128, 153, 255], // min > 0, max 1: 255·v
+            [0, 255, 128, 64],    // −1..3 stretched: 255·(v + 1)/4
+            [0, 0, 0, 0],         // a constant row outside 0..1
+            [255, 0, 0, 0],       // max > 1 only: 0.5..2 stretched
+            [0, 128, 255, 128],   // min < 0 only: −0.5..0.5 stretched
+        ];
+        Assert.Equal(expected, c.Mistakes.Select(m => m.Pixels!));
+        Assert.Equal([1, 0], c.Mistakes[0].Top.Select(t => t.Class));   // two classes: a top-2
+        Assert.Equal(Math.E / (1 + Math.E), c.Mistakes[0].Confidence, 12);
+    }
+
+    [Fact]
+    public void Refuses_an_empty_dataset_a_negative_gallery_a_wrong_name_count_and_images_of_another_size()
+    {
+        var empty = Dataset.Classification("none", [], 3, [], 3);
+        Assert.Equal("Evaluate: the dataset none is empty.", Assert.Throws<ArgumentException>(() => Identity.Evaluate(empty, Loss.SoftmaxCrossEntropy)).Message);
+        Assert.Equal("Evaluate: gallery must be ≥ 0. (Parameter 'gallery')\nActual value was -1.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, gallery: -1)).Message);
+        Assert.Equal("Evaluate: 2 class names for the 3 classes of toy. (Parameter 'classNames')",
+            Assert.Throws<ArgumentException>(() => Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, classNames: ["x", "y"])).Message);
+        Assert.Equal("Evaluate: images of 2×2 are 4 pixels, but toy has 3 features per row.",
+            Assert.Throws<ShapeException>(() => Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, imageShape: new ImageShape(2, 2))).Message);
+        Assert.Equal(new ImageShape(1, 3), Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, imageShape: new ImageShape(1, 3)).Classification!.Images);
+        // Class names mean nothing to a regression: they are not checked against its (zero) classes.
+        var regression = Dataset.Regression("r", [1, 2, 3], 3, [1, 2, 3], 3);
+        Assert.NotNull(Identity.Evaluate(regression, Loss.Mse, classNames: ["x"]).Regression);
+    }
+
+    [Fact]
+    public void A_regression_evaluation_averages_over_every_target_column()
+    {
+        var data = Dataset.Regression("r", [1, 2, 3, 4, 5, 6], 3, [1, 2, 4, 4, 5, 6], 3);   // one error of 1, in row 0
+        var e = Identity.Evaluate(data, Loss.Mse, tolerance: 0.5);
+        var r = e.Regression!;   // columns 0 and 1 exact (R² 1); column 2: y = 4, 6, errors −1, 0 (MAE ½, RMSE √½, R² 1 − 1/2)
+        Assert.Equal(1 / 6.0, r.Mae, 12);
+        Assert.Equal(Math.Sqrt(0.5) / 3, r.Rmse, 12);
+        Assert.Equal(2.5 / 3, r.R2, 12);
+        Assert.Equal((0.5, 5 / 6.0), (r.Tolerance, r.WithinTolerance));
+        Assert.Equal(1 / 6.0, e.Loss, 12);
+    }
+
+    [Fact]
+    public void Nested_observers_all_hear_until_each_leaves()
+    {
+        var (outer, inner) = (new List<string>(), new List<string>());
+        using (EvaluationObservers.Add(r => outer.Add(r.Dataset)))
+        {
+            using (EvaluationObservers.Add(r => inner.Add(r.Dataset)))
+            {
+                Assert.Equal(2, EvaluationObservers.Ambient.Count);
+                Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy);
+            }
+            Identity.Evaluate(Toy with { Name = "second" }, Loss.SoftmaxCrossEntropy);
+        }
+        Assert.Empty(EvaluationObservers.Ambient);
+        Assert.Equal(["toy", "second"], outer);
+        Assert.Equal(["toy"], inner);
+    }
+
     [Fact]
     public void Evaluation_json_round_trips_everything_the_report_reads()
     {
