@@ -108,7 +108,8 @@ public static class EvaluationFile
                 throw new DataFormatException(path, "\"version\"", $"version {Version} or older", root.GetProperty("version").ToString());
             return root.GetProperty("evaluations").EnumerateArray().Select(ReadOne).ToArray();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        // IndexOutOfRangeException: JsonElement's indexer on a short array ("image_shape": [28], a "top" pair of one).
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
             throw new DataFormatException(path, "JSON", "an evaluation file written by Nabla", e.Message);
         }

@@ -99,6 +99,7 @@ public sealed class EvaluationFileTests : IDisposable
     [InlineData("""{"format": "nabla-evaluation", "version": 1}""")]                                                    // KeyNotFoundException
     [InlineData("""{"format": "nabla-evaluation", "version": 1, "evaluations": [{"dataset": "d", "samples": "4"}]}""")] // InvalidOperationException
     [InlineData("""{"format": "nabla-evaluation", "version": 1, "evaluations": [{"dataset": "d", "samples": 4.5}]}""")] // FormatException
+    [InlineData("""{"format": "nabla-evaluation", "version": 1, "evaluations": [{"task": "classification", "image_shape": [28]}]}""")] // IndexOutOfRangeException
     public void A_malformed_file_is_a_data_format_exception_naming_it(string text) =>
         Assert.StartsWith($"{path}: JSON: expected an evaluation file written by Nabla, found ", Refusal(text), StringComparison.Ordinal);
 
