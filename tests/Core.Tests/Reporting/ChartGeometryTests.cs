@@ -100,6 +100,9 @@ public class ChartGeometryTests
         // [0.3, 2.3]: raw fifth 0.4 → step 0.5 from 0; 0 and 2.5 fall outside the data and are not drawn.
         var doc = Parse(Chart.Line("t", "x", "y", [new("s", [(0.3, 1.0), (1.0, 1.5), (2.3, 2.0)])], standalone: false));
         Assert.Equal(["0.5", "1", "1.5", "2"], XTicks(doc));   // one whole x among fractions does not make the axis whole
+        // A tick exactly at either end of the data is drawn: x from 1e-9 has a tick at 0 (1e-9 − 1e-9 is exactly 0), x up to −1e-9 too.
+        Assert.Equal(["0", "0.2", "0.4", "0.6", "0.8", "1"], XTicks(Parse(Chart.Line("t", "x", "y", [new("s", [(1e-9, 1.0), (1.0, 2.0)])], standalone: false))));
+        Assert.Equal(["-1", "-0.8", "-0.6", "-0.4", "-0.2", "0"], XTicks(Parse(Chart.Line("t", "x", "y", [new("s", [(-1.0, 1.0), (-1e-9, 2.0)])], standalone: false))));
         // x ∈ [1, 20] in whole epochs: step 5 (raw 3.8), ticks from 0, of which 5 … 20 are in range.
         Assert.Equal(["5", "10", "15", "20"], XTicks(Parse(Chart.Line("t", "x", "y", [new("s", [(1.0, 1.0), (20.0, 2.0)])], standalone: false))));
     }
