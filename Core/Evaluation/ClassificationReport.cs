@@ -52,12 +52,12 @@ public sealed record ClassificationReport(IReadOnlyList<ClassScores> Classes, do
         return new(rows, Ratio(matrix.Correct, total), macro, weighted, zeroDivision, notes);
     }
 
-    // Σ w·v / Σ w over the classes whose v is a number (NaN, from zeroDivision = NaN, is left out, as scikit-learn does).
+    // Σ w·v / Σ w over the classes whose v is a number (NaN, from zeroDivision = NaN, is left out, as scikit-learn does);
+    // NaN (0 / 0) when no weight is left.
     static double Mean(IEnumerable<ClassScores> rows, Func<ClassScores, double> value, Func<ClassScores, double> weight)
     {
         var kept = rows.Where(r => !double.IsNaN(value(r))).ToArray();
-        var weights = kept.Sum(weight);
-        return weights == 0 ? double.NaN : kept.Sum(r => weight(r) * value(r)) / weights;
+        return kept.Sum(r => weight(r) * value(r)) / kept.Sum(weight);
     }
 
     /// <summary>The report as scikit-learn prints it: a row per class, then accuracy, macro avg and weighted avg.</summary>
@@ -82,7 +82,7 @@ public sealed record ClassificationReport(IReadOnlyList<ClassScores> Classes, do
     /// <summary>The report as scikit-learn prints it, with 4 decimals (<see cref="ToString(int)"/>).</summary>
     public override string ToString() => ToString(4);
 
-    static string Text(double v) => double.IsNaN(v) ? "NaN" : v.ToString(CultureInfo.InvariantCulture);
+    static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);   // NaN prints as "NaN"
 }
 
 /// <summary>Class names: the given ones, or "0".."n−1".</summary>
