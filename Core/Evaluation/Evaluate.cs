@@ -60,7 +60,7 @@ public static class EvaluateExtensions
         var topK = Enumerable.Range(1, Math.Min(5, classes)).Select(k => TopK.Accuracy(probabilities, labels, k)).ToArray();
         var wrong = Enumerable.Range(0, data.Count).Where(i => predicted[i] != labels[i]).ToArray();
         var mistakes = wrong
-            .Select(i => (Index: i, Top: TopK.Best(probabilities, i, Math.Min(3, classes))))
+            .Select(i => (Index: i, Top: TopK.Best(probabilities, i, 3)))   // the best three (both classes of two)
             .OrderByDescending(m => m.Top[0].Score).ThenBy(m => m.Index)   // the most confident mistakes first
             .Take(gallery)
             .Select(m => new Misclassified(m.Index, labels[m.Index], predicted[m.Index], m.Top[0].Score,

@@ -47,6 +47,7 @@ public class EvaluateTests
             Assert.NotEqual(m.Label, m.Predicted);
             Assert.Equal(test.Labels![m.Index], m.Label);
             Assert.Equal(m.Predicted, m.Top[0].Class);
+            Assert.Equal(3, m.Top.Count);   // the best three of ten classes
             Assert.Equal(m.Confidence, m.Top[0].Probability);
             Assert.Equal(784, m.Pixels!.Length);
             Assert.Equal((byte)Math.Round(255 * test.Features[m.Index * 784 + 350]), m.Pixels[350]);   // 0..1 inputs map to 0..255
