@@ -68,6 +68,115 @@ public class EarlyStoppingTests
         Assert.Contains("\"val_acc\"", typo.Message);
     }
 
+    [Fact]
+    public void Settings_default_as_keras_and_messages_name_the_monitor_and_the_fix()
+    {
+        Assert.Equal(new[] { "loss", "accuracy", "val_loss", "val_accuracy" }, EarlyStopping.Monitors);
+        var defaults = new EarlyStopping();
+        Assert.Equal(("val_loss", 0, 0.0, MonitorMode.Auto, (double?)null, true, 0),
+            (defaults.Monitor, defaults.Patience, defaults.MinDelta, defaults.Mode, defaults.Baseline, defaults.RestoreBestWeights, defaults.StartFromEpoch));
+        var typo = Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping("val_acc"));
+        Assert.Equal("Monitor", typo.ParamName);
+        Assert.StartsWith("EarlyStopping: Monitor must be one of loss, accuracy, val_loss, val_accuracy, got \"val_acc\".", typo.Message);
+
+        // Training figures need neither validation data nor labels (loss) or only labels (accuracy).
+        Assert.Equal((0, double.PositiveInfinity, 0), Initial(new EarlyStopping("loss").Start<double>(hasValidation: false, hasLabels: false)));
+        Assert.Equal((0, double.NegativeInfinity, 0), Initial(new EarlyStopping("accuracy").Start<double>(hasValidation: false, hasLabels: true)));
+        Assert.Equal("EarlyStopping monitors val_accuracy, but Fit was given no validation data: pass validation:, or monitor \"loss\".",
+            Assert.Throws<ArgumentException>(() => new EarlyStopping("val_accuracy").Start<double>(hasValidation: false, hasLabels: true)).Message);
+        Assert.Equal("EarlyStopping monitors accuracy, but the data has no class labels (regression): monitor a loss.",
+            Assert.Throws<ArgumentException>(() => new EarlyStopping("accuracy").Start<double>(hasValidation: true, hasLabels: false)).Message);
+    }
+
+    static (int BestEpoch, double Best, int Wait) Initial(EarlyStoppingState<double> state)
+    {
+        Assert.Null(state.BestModel);
+        Assert.Null(state.StoppedEpoch);
+        return (state.BestEpoch, state.Best, state.Wait);
+    }
+
+    [Fact]
+    public void Each_monitor_reads_its_own_figure_and_a_missing_one_is_an_error_naming_the_epoch()
+    {
+        var metrics = new EpochMetrics(1, Loss: 0.25, Accuracy: 0.75, ValLoss: 0.5, ValAccuracy: 0.625, Seconds: 1);
+        var model = Sequential.Of<double>(new Relu<double>());
+        double Best(string monitor)
+        {
+            var stopping = new EarlyStopping(monitor);
+            return stopping.Update(stopping.Start<double>(true, true), metrics, model).Best;
+        }
+        Assert.Equal([0.25, 0.75, 0.5, 0.625], EarlyStopping.Monitors.Select(Best));
+        var stopping = new EarlyStopping("val_loss");
+        var missing = Assert.Throws<InvalidOperationException>(() =>
+            stopping.Update(stopping.Start<double>(true, true), metrics with { Epoch = 3, ValLoss = null }, model));
+        Assert.Equal("EarlyStopping monitors val_loss, but epoch 3 did not report it.", missing.Message);
+    }
+
+    /// <summary>The fold over val_loss values, returning the state after each epoch.</summary>
+    static EarlyStoppingState<double>[] Fold(EarlyStopping stopping, Sequential<double>[] models, params double[] values)
+    {
+        var state = stopping.Start<double>(hasValidation: true, hasLabels: true);
+        return [.. values.Select((v, e) => state = stopping.Update(state, Epoch(e + 1, v, valAccuracy: v), models[e]))];
+    }
+
+    static Sequential<double>[] Models(int count) => [.. Enumerable.Range(0, count).Select(_ => Sequential.Of<double>(new Relu<double>()))];
+
+    [Fact]
+    public void Epochs_up_to_start_from_epoch_are_not_watched()
+    {
+        var models = Models(4);
+        var states = Fold(new EarlyStopping("val_loss", Patience: 1, StartFromEpoch: 2), models, 0.1, 0.2, 0.9, 0.95);
+        Assert.All(states[..2], s => Assert.Equal((0, double.PositiveInfinity, 0), Initial(s)));   // epoch 2 = StartFromEpoch: still warm-up
+        Assert.Equal((3, 0.9, 0), (states[2].BestEpoch, states[2].Best, states[2].Wait));
+        Assert.Same(models[2], states[2].BestModel);
+        Assert.Equal(4, states[3].StoppedEpoch);
+    }
+
+    [Fact]
+    public void The_first_watched_epoch_is_the_best_until_one_improves_and_the_first_epoch_never_stops()
+    {
+        // An infinite val_loss does not improve on the initial +∞, yet its model is kept (Keras's order); with patience 0
+        // it would stop at once, but Keras never stops after the first epoch.
+        var models = Models(2);
+        var states = Fold(new EarlyStopping("val_loss", Patience: 0), models, double.PositiveInfinity, double.PositiveInfinity);
+        Assert.Equal((1, double.PositiveInfinity, 1, (int?)null), (states[0].BestEpoch, states[0].Best, states[0].Wait, states[0].StoppedEpoch));
+        Assert.Same(models[0], states[0].BestModel);
+        Assert.Equal((1, 2, (int?)2), (states[1].BestEpoch, states[1].Wait, states[1].StoppedEpoch));
+        Assert.Same(models[0], states[1].BestModel);
+    }
+
+    [Fact]
+    public void An_improvement_that_misses_the_baseline_is_kept_but_does_not_reset_the_wait()
+    {
+        var models = Models(5);
+        var states = Fold(new EarlyStopping("val_loss", Patience: 2, Baseline: 0.5), models, 1.0, 0.9, 0.5, 0.4, 0.45);
+        Assert.Equal([1, 2, 3, 4, 4], states.Select(s => s.BestEpoch));
+        Assert.Equal([1, 2, 3, 0, 1], states.Select(s => s.Wait));   // 0.5 does not beat the baseline 0.5; 0.4 does
+        Assert.All(states, s => Assert.Null(s.StoppedEpoch));         // as Keras: an improving epoch never stops, whatever the wait
+        Assert.Same(models[3], states[4].BestModel);
+    }
+
+    [Fact]
+    public void An_improvement_must_exceed_min_delta_strictly_in_both_modes()
+    {
+        // Binary fractions: 0.75 + 0.25 and 0.75 − 0.25 are exact, so each boundary is met exactly.
+        var lower = Fold(new EarlyStopping("val_loss", Patience: 5, MinDelta: 0.25), Models(4), 1.0, 0.75, 0.6875, 0.6875);
+        Assert.Equal([1, 1, 3, 3], lower.Select(s => s.BestEpoch));
+        Assert.Equal([0, 1, 0, 1], lower.Select(s => s.Wait));
+        var higher = Fold(new EarlyStopping("val_accuracy", Patience: 5, MinDelta: 0.25), Models(4), 0.5, 0.75, 0.8125, 0.8125);
+        Assert.Equal([1, 1, 3, 3], higher.Select(s => s.BestEpoch));
+        Assert.Equal([0, 1, 0, 1], higher.Select(s => s.Wait));
+        Assert.Equal(0.8125, higher[3].Best);
+    }
+
+    [Fact]
+    public void The_state_prints_its_best_epoch_and_where_it_stopped()
+    {
+        var states = Fold(new EarlyStopping("val_loss", Patience: 1), Models(3), 0.25, 0.0812345678, 0.5);
+        Assert.Equal("EarlyStopping(best epoch 2: 0.0812346)", states[1].ToString());
+        Assert.Equal("EarlyStopping(best epoch 2: 0.0812346, stopped at epoch 3)", states[2].ToString());
+    }
+
     /// <summary>Two noisy blobs: 40 training points with 30% of labels flipped, 400 clean validation points. A wide MLP
     /// learns the boundary, then memorizes the flipped labels, so val_loss falls and then rises.</summary>
     static (Dataset Train, Dataset Validation) NoisyBlobs()

@@ -83,6 +83,56 @@ public sealed class LossCheckTests
         LossCheck.Require(Head(new Squash()), Loss.CategoricalCrossEntropy);
     }
 
+    /// <summary>A loss on probabilities that is neither of the built-in cross-entropies.</summary>
+    sealed record ProbabilityLoss : ILoss
+    {
+        public string Name => "my_loss";
+        public LossInput Input => LossInput.Probabilities;
+        public LossResult<T> Evaluate<T>(Matrix<T> prediction, Matrix<T> target) where T : struct, IFloatingPointIeee754<T> =>
+            throw new NotSupportedException("only checked, never evaluated");
+    }
+
+    static string Refusal(ILoss loss, params ILayer<float>[] layers) =>
+        Assert.Throws<ArgumentException>(() => LossCheck.Require(Sequential.Of(layers), loss)).Message;
+
+    [Fact]
+    public void A_probability_loss_after_logits_names_the_squashing_layer_its_own_kind_needs()
+    {
+        var rng = new Rng(9);
+        const string logits = " takes probabilities, but the model's last layer, Dense(3 → 2), gives unbounded values (logits). ";
+        Assert.Equal("categorical_cross_entropy" + logits + "Add Softmax() as the last layer, or use Loss.SoftmaxCrossEntropy, which takes logits.",
+            Refusal(Loss.CategoricalCrossEntropy, Layer.Dense(3, 2, rng)));
+        Assert.Equal("binary_cross_entropy" + logits + "Add Sigmoid() as the last layer, or use Loss.SigmoidBinaryCrossEntropy, which takes logits.",
+            Refusal(Loss.BinaryCrossEntropy, Layer.Dense(3, 2, rng)));
+        Assert.Equal("my_loss" + logits + "Add Softmax() or Sigmoid() as the last layer, or use a loss that takes logits.",
+            Refusal(new ProbabilityLoss(), Layer.Dense(3, 2, rng), Layer.Dropout(0.5)));
+    }
+
+    [Fact]
+    public void A_logit_loss_after_a_squashing_layer_names_what_it_applies_and_suggests_the_probability_loss_only_for_its_own_pair()
+    {
+        static string Twice(string loss, string applies, string layer, string ending) =>
+            $"{loss} takes logits and applies {applies} itself, but the model's last layer, {layer}, already gives probabilities: " +
+            $"they would be squashed twice. Remove the {layer} layer (Predict with this loss still gives probabilities){ending}";
+        Assert.Equal(Twice("softmax_cross_entropy", "softmax", "Softmax", ", or use Loss.CategoricalCrossEntropy, which takes probabilities."),
+            Refusal(Loss.SoftmaxCrossEntropy, Layer.Softmax()));
+        Assert.Equal(Twice("softmax_cross_entropy", "softmax", "Sigmoid", "."), Refusal(Loss.SoftmaxCrossEntropy, Layer.Sigmoid()));
+        Assert.Equal(Twice("sigmoid_binary_cross_entropy", "sigmoid", "Sigmoid", ", or use Loss.BinaryCrossEntropy, which takes probabilities."),
+            Refusal(Loss.SigmoidBinaryCrossEntropy, Layer.Sigmoid()));
+        Assert.Equal(Twice("sigmoid_binary_cross_entropy", "sigmoid", "Softmax", "."), Refusal(Loss.SigmoidBinaryCrossEntropy, Layer.Softmax()));
+        Assert.Equal(Twice("sparse_softmax_cross_entropy", "softmax", "Softmax", "."), Refusal(Loss.SparseSoftmaxCrossEntropy, Layer.Softmax()));
+    }
+
+    [Fact]
+    public void A_model_with_no_layer_but_dropout_is_not_judged()
+    {
+        // Nothing decides what it outputs (dropout is the identity at inference), whatever the loss takes.
+        var dropout = Sequential.Of(Layer.Dropout(0.5));
+        LossCheck.Require(dropout, Loss.CategoricalCrossEntropy);
+        LossCheck.Require(dropout, Loss.SoftmaxCrossEntropy);
+        LossCheck.Require(dropout, Loss.Mse);
+    }
+
     [Fact]
     public void The_first_train_step_checks_too()
     {

@@ -35,4 +35,31 @@ public class MetricsTests
         Assert.Equal([0, 1, 0, 1], model.PredictClasses(data, Loss.SigmoidBinaryCrossEntropy));
         Assert.Equal(0.75, model.Evaluate(data, Loss.SigmoidBinaryCrossEntropy).Accuracy);
     }
+
+    [Fact]
+    public void One_column_counts_a_probability_of_exactly_one_half_as_class_1()
+    {
+        var probabilities = Kernels.FromRowMajor<double>(5, 1, [0.5, 0.49, 0.9, 0.1, 0.5]);
+        Assert.Equal(5, Metrics.CorrectCount(probabilities, [1, 0, 1, 0, 1]));
+        Assert.Equal(1, Metrics.CorrectCount(probabilities, [0, 1, 0, 1, 1]));
+        Assert.Equal(0.8, Metrics.Accuracy(probabilities, [1, 0, 1, 0, 0]));
+    }
+
+    [Fact]
+    public void A_tie_goes_to_the_first_largest_class_as_predicted_classes_says()
+    {
+        // Rows: a tie of the first two, a tie of the last two, a three-way tie: classes 0, 1, 0.
+        var probabilities = Kernels.FromRowMajor<float>(3, 3, [0.4, 0.4, 0.2, 0.2, 0.4, 0.4, 0.25, 0.25, 0.25]);
+        Assert.Equal([0, 1, 0], Metrics.PredictedClasses(probabilities));
+        Assert.Equal(3, Metrics.CorrectCount(probabilities, [0, 1, 0]));
+        Assert.Equal(0, Metrics.CorrectCount(probabilities, [1, 2, 2]));
+    }
+
+    [Fact]
+    public void Predictions_and_labels_must_be_as_many()
+    {
+        var probabilities = Kernels.FromRowMajor<double>(3, 2, [0.9, 0.1, 0.2, 0.8, 0.6, 0.4]);
+        Assert.Equal("Accuracy: 3 predictions but 2 labels.", Assert.Throws<ShapeException>(() => Metrics.CorrectCount(probabilities, [0, 1])).Message);
+        Assert.Equal("Accuracy: 3 predictions but 2 labels.", Assert.Throws<ShapeException>(() => Metrics.Accuracy(probabilities, [0, 1])).Message);
+    }
 }
