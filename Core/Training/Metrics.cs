@@ -36,7 +36,7 @@ public static class Metrics
         return correct;
     }
 
-    /// <summary>Fraction of rows whose predicted class equals the label.</summary>
+    /// <summary>Fraction of rows whose predicted class equals the label: NaN (0/0) when there are no rows.</summary>
     public static double Accuracy<T>(Matrix<T> probabilities, IReadOnlyList<int> labels) where T : struct, IFloatingPointIeee754<T> =>
-        labels.Count == 0 ? double.NaN : (double)CorrectCount(probabilities, labels) / labels.Count;
+        (double)CorrectCount(probabilities, labels) / labels.Count;   // CorrectCount refuses rows without labels
 }

@@ -62,4 +62,13 @@ public class MetricsTests
         Assert.Equal("Accuracy: 3 predictions but 2 labels.", Assert.Throws<ShapeException>(() => Metrics.CorrectCount(probabilities, [0, 1])).Message);
         Assert.Equal("Accuracy: 3 predictions but 2 labels.", Assert.Throws<ShapeException>(() => Metrics.Accuracy(probabilities, [0, 1])).Message);
     }
+
+    [Fact]
+    public void The_accuracy_of_no_rows_is_nan_and_rows_without_labels_are_refused()
+    {
+        Assert.Equal(double.NaN, Metrics.Accuracy(Matrix<double>.Build.Dense(0, 2), []));
+        // It returned NaN here too, hiding a call that forgot its labels.
+        var probabilities = Kernels.FromRowMajor<double>(3, 2, [0.9, 0.1, 0.2, 0.8, 0.6, 0.4]);
+        Assert.Equal("Accuracy: 3 predictions but 0 labels.", Assert.Throws<ShapeException>(() => Metrics.Accuracy(probabilities, [])).Message);
+    }
 }
