@@ -81,6 +81,23 @@ public class FitLoopTests
         return Batches.Of<float>(Data(), 8, rng).First();
     }
 
+    /// <summary>A script's optimizer whose ToString gives null: plain gradient descent.</summary>
+    sealed class Unnamed : IOptimizer
+    {
+        public IOptimizerState<T> Init<T>(Parameters<T> parameters) where T : struct, IFloatingPointIeee754<T> => new Sgd(0.1).Init(parameters);
+        public (Parameters<T> Updates, IOptimizerState<T> State) Update<T>(Parameters<T> gradients, IOptimizerState<T> state, Parameters<T> parameters)
+            where T : struct, IFloatingPointIeee754<T> => new Sgd(0.1).Update(gradients, state, parameters);
+        public override string? ToString() => null;
+    }
+
+    [Fact]
+    public void An_optimizer_without_a_name_is_reported_as_an_empty_one()
+    {
+        var seen = new Recorder();
+        Model().Fit(Data(), Loss.SoftmaxCrossEntropy, new Unnamed(), 1, 8, null, new Rng(9), observers: [seen]);
+        Assert.Equal("", seen.Info!.Optimizer);
+    }
+
     [Fact]
     public void Regression_reports_no_accuracy()
     {
