@@ -92,6 +92,7 @@ public static class FitExtensions
         var pool = new StepPool<T>();   // the steps' buffers, recycled once Fit knows them dead (see StepPool)
         var cancelled = false;
         var everySteps = store?.EverySteps ?? 0;
+        // Stryker disable once Conditional : equivalent; without augmentation nothing reads the buffer, so allocating it anyway cannot be seen
         var augmented = augmentation is null ? null : new float[train.Features.Length];   // one buffer, rewritten each epoch
         for (var epoch = from.Epoch; epoch <= lastEpoch && !cancelled; epoch++)
         {
