@@ -66,6 +66,18 @@ public sealed class RunReportPageTests : IDisposable
     }
 
     [Fact]
+    public void The_sections_come_in_order_each_under_its_heading()
+    {
+        var headings = Page(Full).Descendants().Where(e => e.Name.LocalName is "h2" or "h3").Select(e => $"{e.Name.LocalName} {e.Value}");
+        Assert.Equal(
+        [
+            "h2 Training", "h2 Evaluation · test", "h3 Confusion matrix", "h3 Per class", "h3 Misclassified: 2 of 6, the 1 most confident",
+            "h2 Evaluation · val", "h2 Model", "h2 Settings", "h3 Fit", "h3 Arguments", "h3 Run", "h2 Timings",
+            "h2 Manifest", "h3 Sources", "h3 Data files", "h3 Checkpoints", "h3 Resumed", "h2 Console output",
+        ], headings);
+    }
+
+    [Fact]
     public void Cards_show_each_evaluation_then_the_last_epochs_figures_and_the_run_time()
     {
         var cards = Page(Full).Descendants("div").Where(d => d.Attribute("class")?.Value == "card").Select(c => (c.Element("span")!.Value, c.Element("b")!.Value));
