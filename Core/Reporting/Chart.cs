@@ -99,6 +99,7 @@ public static class Chart
     {
         var raw = (high - low) / 5;
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        // Stryker disable once Linq : equivalent; 10 · 10^⌊log10 raw⌋ > raw, so some step always qualifies and First never throws
         var step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(m => m * magnitude).First(s => s >= raw);
         if (whole) step = Math.Max(1, Math.Round(step));
         var first = Math.Floor(low / step) * step;

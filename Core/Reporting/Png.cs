@@ -21,6 +21,7 @@ public static class Png
         Chunk(output, "IHDR", header);
         using (var compressed = new MemoryStream())
         {
+            // Stryker disable once Boolean : equivalent; MemoryStream.ToArray works on a closed stream too, so closing it with the zlib stream changes nothing
             using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
                 for (var y = 0; y < height; y++)
                 {
@@ -59,6 +60,7 @@ public static class Png
     static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         var c = 0xFFFFFFFFu;
+        // Stryker disable once Bitwise : equivalent; c is unsigned, so >> and >>> both shift in zeros
         foreach (var b in bytes) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
         return c ^ 0xFFFFFFFFu;
     }

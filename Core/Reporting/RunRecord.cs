@@ -76,9 +76,10 @@ public sealed record RunRecord(string Folder, JsonElement Manifest, IReadOnlyLis
     }
 
     /// <summary>A manifest field as text ("" when missing).</summary>
+    // GetString() is null only for a JSON null, which the kind test has ruled out (here and in every Field below).
     public string Text(string name) =>
         Manifest.ValueKind == JsonValueKind.Object && Manifest.TryGetProperty(name, out var v)
-            ? v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : v.GetRawText()
+            ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()
             : "";
 
     /// <summary>The run's status as run.json records it (running, completed, failed, cancelled), except that a run still
@@ -105,7 +106,7 @@ public sealed record RunRecord(string Folder, JsonElement Manifest, IReadOnlyLis
     /// <summary>A manifest object's fields as (name, text) pairs (none when missing).</summary>
     public IReadOnlyList<(string Name, string Value)> Fields(string name) =>
         Manifest.ValueKind == JsonValueKind.Object && Manifest.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
-            ? v.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText())).ToArray()
+            ? v.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())).ToArray()
             : [];
 
     /// <summary>Each Fit's settings and model as run.json records them ("fits").</summary>

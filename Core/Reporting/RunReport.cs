@@ -256,7 +256,7 @@ public static class RunReport
     }
 
     static string Field(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : v.GetRawText() : "";
+        e.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText() : "";
 
     static string Optional(double? value, bool percent) => value is { } v ? percent ? Html.Percent(v) : Html.Number(v, "F4") : "";
 
