@@ -108,6 +108,15 @@ public class ChartGeometryTests
     }
 
     [Fact]
+    public void The_ticks_reach_the_top_of_the_data()
+    {
+        // y ∈ [0, 0.45]: step 0.1 (the raw fifth is 0.09); the last tick, 0.5, lies exactly half a step above the data, and is kept.
+        Assert.Equal(["0", "0.1", "0.2", "0.3", "0.4", "0.5"], YTicks(Parse(Chart.Line("t", "x", "y", [new("s", [(0.0, 0.0), (1.0, 0.45)])], standalone: false))));
+        // A log axis draws the decade that the data misses by a hair: log10 9.99999997697415 = 0.999999999, one billionth short of 1.
+        Assert.Equal(["1", "10"], XTicks(Parse(Chart.Line("t", "x", "y", [new("s", [(1.0, 1.0), (9.99999997697415, 2.0)])], logX: true, standalone: false))));
+    }
+
+    [Fact]
     public void Tick_labels_switch_to_exponents_outside_a_thousandth_to_a_hundred_thousand()
     {
         Assert.Equal(["0", "50000", "1e5", "1.5e5", "2e5"], YTicks(Parse(Chart.Line("t", "x", "y", [new("s", [(0.0, 0.0), (1.0, 2e5)])], standalone: false))));

@@ -56,6 +56,7 @@ public sealed class RunComparisonTests : IDisposable
         Assert.Equal(["Loss", "Accuracy", "Learning rate"], charts.Select(c => c.Elements("text").First().Value));
         Assert.Equal(["loss", "accuracy", "learning_rate"], charts.Select(c => c.Elements("text").Single(t => t.Attribute("transform") is not null).Value));
         Assert.All(charts, c => Assert.Null(c.Attribute("xmlns")));
+        Assert.All(charts, c => Assert.Equal("epoch", c.Elements("text").Single(t => t.Attribute("y")!.Value == "384").Value));
         // The legend: name, colour, dashed. A run without validation figures has no " val" entry.
         Assert.Equal(
         [

@@ -22,7 +22,7 @@ public sealed class RunReportPageTests : IDisposable
         new ClassificationEvaluation(["a", "b", "c"], [0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], [4.0 / 6, 5.0 / 6, 1.0],
             [new Misclassified(4, 1, 2, 0.6, [(2, 0.6), (1, 0.3), (0, 0.1)], [0, 85, 170, 255])], 2, new ImageShape(1, 4)), null);
 
-    static readonly EvaluationResult Regressed = new("val", 1234, "mse", 0.25, null, null, new RegressionMetrics(0.123456, 0.5, 0.75, 0.1, 0.9));
+    static readonly EvaluationResult Regressed = new("val", 1234, "mse", 0.25, null, null, new RegressionMetrics(0.0123456, 0.123456, 0.75, 0.1, 0.9));
 
     static readonly RunRecord Full = new("/tmp/runs/mnist/full", Json("""
         {"script": "scripts/mnist-mlp.csx", "status": "failed", "error": "Dense(784 → 16) expects 784 columns, got <3>", "seed": 7,
@@ -81,7 +81,7 @@ public sealed class RunReportPageTests : IDisposable
     public void Cards_show_each_evaluation_then_the_last_epochs_figures_and_the_run_time()
     {
         var cards = Page(Full).Descendants("div").Where(d => d.Attribute("class")?.Value == "card").Select(c => (c.Element("span")!.Value, c.Element("b")!.Value));
-        Assert.Equal([("accuracy · test", "66.67%"), ("RMSE · val", "0.5"), ("loss", "0.4000"), ("epochs", "3"), ("run time", "1 min 05 s")], cards);
+        Assert.Equal([("accuracy · test", "66.67%"), ("RMSE · val", "0.1235"), ("loss", "0.4000"), ("epochs", "3"), ("run time", "1 min 05 s")], cards);
         var validated = Full with { Epochs = [E(1, 1, 0.9, null, 0.95, 0.45, 1, null)], Evaluations = [] };
         Assert.Equal([("val_accuracy", "45.00%"), ("val_loss", "0.9500"), ("loss", "0.9000"), ("epochs", "1"), ("run time", "1 min 05 s")],
             Page(validated).Descendants("div").Where(d => d.Attribute("class")?.Value == "card").Select(c => (c.Element("span")!.Value, c.Element("b")!.Value)));
@@ -92,10 +92,13 @@ public sealed class RunReportPageTests : IDisposable
     {
         var charts = Page(Full).Descendants("svg").Where(s => s.Attribute("width")?.Value == "430").ToArray();
         Assert.Equal(["Loss", "Accuracy", "Learning rate"], charts.Select(c => c.Elements("text").First().Value));
-        Assert.Equal("learning_rate (at the epoch's end)", charts[2].Elements("text").Single(t => t.Attribute("transform") is not null).Value);
         Assert.Equal([("#1f77b4", false, 3), ("#ff7f0e", true, 2)], charts[0].Elements("polyline").Select(Line));
         Assert.Equal([("#1f77b4", false, 3), ("#ff7f0e", true, 2)], charts[1].Elements("polyline").Select(Line));
         Assert.Equal([("#2ca02c", false, 2)], charts[2].Elements("polyline").Select(Line));
+        Assert.Equal([["loss", "val_loss"], ["accuracy", "val_accuracy"], ["learning_rate"]],
+            charts.Select(c => c.Elements("text").Where(t => t.Attribute("text-anchor") is null).Select(t => t.Value).ToArray()));   // the legends
+        Assert.Equal([("epoch", "loss"), ("epoch", "accuracy"), ("epoch", "learning_rate (at the epoch's end)")],
+            charts.Select(c => (c.Elements("text").Single(t => t.Attribute("y")!.Value == "384").Value, c.Elements("text").Single(t => t.Attribute("transform") is not null).Value)));
         var lossOnly = Full with { Epochs = [E(1, 1, 0.9, null, null, null, 1, null), E(1, 2, 0.8, null, null, null, 1, null)] };
         Assert.Equal(["Loss"], Page(lossOnly).Descendants("svg").Where(s => s.Attribute("width")?.Value == "430").Select(c => c.Elements("text").First().Value));
         var validationAccuracyOnly = Full with { Epochs = [E(1, 1, 0.9, null, null, null, 1, null), E(1, 2, 0.8, null, null, 0.5, 1, null)] };   // and only once
@@ -155,7 +158,7 @@ public sealed class RunReportPageTests : IDisposable
     {
         var page = Page(Full);
         Assert.Contains("<h2>Evaluation · val</h2><table class=\"kv\">", RunReport.Page(Full));
-        Assert.Equal([["figure", "value"], ["samples", "1,234"], ["mse", "0.2500"], ["MAE", "0.12346"], ["RMSE", "0.5"], ["R²", "0.7500"], ["within ±0.1", "90.00%"]],
+        Assert.Equal([["figure", "value"], ["samples", "1,234"], ["mse", "0.2500"], ["MAE", "0.012346"], ["RMSE", "0.12346"], ["R²", "0.7500"], ["within ±0.1", "90.00%"]],
             Rows(page.Descendants("table").First(t => t.Descendants("td").Any(d => d.Value == "mse"))));
         var noTolerance = Full with { Evaluations = [Regressed with { Regression = Regressed.Regression! with { Tolerance = null, WithinTolerance = null } }] };
         Assert.DoesNotContain("within", RunReport.Page(noTolerance), StringComparison.Ordinal);
@@ -168,8 +171,10 @@ public sealed class RunReportPageTests : IDisposable
         Assert.Equal([["#", "layer", "output shape", "params"], ["0", "Conv2D(1 → 8, 3×3)", "(batch, 8, 26, 26)", "80"], ["1", "Dense(5408 → 10)", "(batch, 10)", "54,090"]], Rows(Table(page, "#")));
         Assert.Contains("<h2>Model</h2><div class=\"sub\">input (batch, 1, 28, 28)</div><table>", RunReport.Page(Full));
         Assert.Contains("<p>Total params: 54,170 (216,680 bytes)</p>", RunReport.Page(Full));
-        var firstModel = Full with { Manifest = Json("""{"fits": [{"model": {"inputs": 3, "layers": [{"layer": "first", "outputs": 1, "parameters": 4}], "total_parameters": 4, "bytes": 16}}]}""") };
-        Assert.Contains("<div class=\"sub\">input (batch, 3)</div>", RunReport.Page(firstModel));
+        // Widths alone (a run recorded before sample shapes were), a null shape and a null name as from a hand-edited file.
+        var widths = Full with { Manifest = Json("""{"fits": [{"model": {"inputs": 3, "layers": [{"layer": null, "outputs": 1, "output_shape": null, "parameters": 4}], "total_parameters": 4, "bytes": 16}}]}""") };
+        Assert.Contains("<div class=\"sub\">input (batch, 3)</div>", RunReport.Page(widths));
+        Assert.Equal([["#", "layer", "output shape", "params"], ["0", "", "(batch, 1)", "4"]], Rows(Table(Page(widths), "#")));
         Assert.DoesNotContain("<h2>Model</h2>", RunReport.Page(Bare));
         Assert.DoesNotContain("<h2>Model</h2>", RunReport.Page(Bare with { Manifest = Json("{}") }));
     }
@@ -226,6 +231,8 @@ public sealed class RunReportPageTests : IDisposable
         Assert.Contains("<h3>Checkpoints</h3><p class=\"sub\">Saved at each epoch's end and every 100 steps; <code>nabla --resume /tmp/runs/mnist/full</code> goes on from them.</p>", html);
         Assert.Equal([["file", "last saved"], ["checkpoint-fit1.safetensors", "epoch 2"]], Rows(page.Descendants("table").Single(t => t.Descendants("th").Any(h => h.Value == "last saved"))));
         Assert.Equal([["time", "after", "went on"], ["11:00", "interrupted", "fit 1 at epoch 2; fit 2 at epoch 1"], ["12:00", "cancelled", "no Fit had a checkpoint yet"], ["13:00", "failed", "no Fit had a checkpoint yet"]], Rows(Table(page, "time")));
+
+        Assert.Equal([[".NET", ".NET 10.0.0"], ["OS", "Debian"]], Rows(Table(Page(Full with { Manifest = Json("""{"dotnet_version": ".NET 10.0.0", "os": "Debian"}""") }), ".NET")));   // no status: left out too
 
         var everyEpoch = Full with { Folder = "/tmp/runs/a&b", Manifest = Json("""{"checkpoints": {"every_steps": 0, "c.safetensors": "epoch 1"}}""") };
         var text = RunReport.Page(everyEpoch);

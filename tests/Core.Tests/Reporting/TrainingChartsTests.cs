@@ -28,7 +28,7 @@ public sealed class TrainingChartsTests : IDisposable
         Assert.Equal("Loss", doc.Root!.Elements(Svg + "text").First().Value);
         Assert.Equal(["64.0,75.0 342.0,231.0 620.0,309.0", "64.0,114.0 620.0,192.0"], doc.Descendants(Svg + "polyline").Select(p => p.Attribute("points")!.Value));
         Assert.Equal(["loss", "val_loss"], Legend(doc));
-        Assert.Contains(doc.Root.Elements(Svg + "text"), t => t.Value == "epoch");
+        Assert.Equal(("epoch", "loss"), Axes(doc));
     }
 
     [Fact]
@@ -37,6 +37,7 @@ public sealed class TrainingChartsTests : IDisposable
         var doc = XDocument.Parse(TrainingCharts.Accuracy(History));
         Assert.Equal("Accuracy", doc.Root!.Elements(Svg + "text").First().Value);
         Assert.Equal(["accuracy", "val_accuracy"], Legend(doc));
+        Assert.Equal(("epoch", "accuracy"), Axes(doc));
         Assert.Equal(2, doc.Descendants(Svg + "polyline").Single().Attribute("points")!.Value.Split(' ').Length);   // epochs 2 and 3
         Assert.Equal([2, 1], new[] { "#1f77b4", "#ff7f0e" }.Select(c => doc.Descendants(Svg + "circle").Count(m => m.Attribute("fill")!.Value == c)));
     }
@@ -56,6 +57,10 @@ public sealed class TrainingChartsTests : IDisposable
         var validationOnly = lossOnly.Select(m => m with { ValAccuracy = 0.5 }).ToArray();
         Assert.Equal(2, TrainingCharts.Write(validationOnly, Path.Combine(_dir, "c")).Count);
     }
+
+    // The x-axis label is centred under the plot (y = 384), the y-axis label turned upright.
+    static (string X, string Y) Axes(XDocument doc) => (doc.Root!.Elements(Svg + "text").Single(t => t.Attribute("y")!.Value == "384").Value,
+        doc.Root!.Elements(Svg + "text").Single(t => t.Attribute("transform") is not null).Value);
 
     static string[] Legend(XDocument doc) => doc.Root!.Elements(Svg + "text").Where(t => t.Attribute("text-anchor") is null).Select(t => t.Value).ToArray();
 }
