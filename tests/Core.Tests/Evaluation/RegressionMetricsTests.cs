@@ -26,6 +26,16 @@ public class RegressionMetricsTests
     }
 
     [Fact]
+    public void R2_stays_accurate_for_targets_far_from_zero()
+    {
+        // y = 10⁸ + 1, 2, 4: ȳ = 10⁸ + 7/3 is rounded, yet Σ(y − ȳ)² is 14/3 to 1e-15, as ȳ's rounding enters it squared;
+        // Σ(y + ȳ)(y − ȳ) = Σy² − nȳ², equal on paper, is off by 2nȳ times that rounding and gives 7.65.
+        var targets = Matrix<double>.Build.DenseOfRowArrays([1e8 + 1], [1e8 + 2], [1e8 + 4]);
+        var predicted = Matrix<double>.Build.DenseOfRowArrays([1e8 + 2], [1e8 + 2], [1e8 + 3]);   // errors 1, 0, −1
+        Assert.Equal(1 - 2 / (14 / 3.0), RegressionMetrics.From(predicted, targets).R2, 12);
+    }
+
+    [Fact]
     public void Single_precision_inputs_give_the_same_figures()
     {
         var m = RegressionMetrics.From(Predicted.Map(v => (float)v), Targets.Map(v => (float)v), tolerance: 1);
