@@ -74,6 +74,14 @@ public class FitStoreTests
     }
 
     [Fact]
+    public void Checkpoint_steps_that_fall_on_an_epochs_last_batch_save_once_as_the_next_epoch()
+    {
+        var store = new Store(everySteps: 7);   // one epoch's 7 batches: each save falls at an epoch's end
+        Train(store);
+        Assert.Equal([(2, 0, 7, false, 1), (3, 0, 14, true, 2)], store.Saved.Select(Where));
+    }
+
+    [Fact]
     public void A_cancelled_Fit_saves_where_it_stands_and_not_as_finished()
     {
         using var cancel = new CancellationTokenSource();
