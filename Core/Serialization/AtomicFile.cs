@@ -16,24 +16,29 @@ public static partial class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         var temporary = path + TemporarySuffix;
+        // Stryker disable once Bitwise : equivalent; any buffer size (0 included: unbuffered) writes the same bytes
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
         {
             write(file);
+            // Stryker disable once Boolean,Statement : equivalent; the dispose writes the bytes; only a power cut would tell
             file.Flush(flushToDisk: true);   // the data is on disk before the name points at it
         }
         File.Move(temporary, path, overwrite: true);
+        // Stryker disable once Statement : equivalent; a rename not yet on disk shows only after a power cut (SyncFolder's own test pins it)
         SyncFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     // fsync on the folder makes the rename durable (POSIX: a directory entry is data of the directory). .NET cannot open a
     // folder as a stream, so through libc; elsewhere (Windows' MoveFileEx is durable with its write-through flag) skipped.
-    static void SyncFolder(string folder)
+    // Whether the folder was flushed (false where skipped, or when it cannot be opened): what a test can see of it.
+    internal static bool SyncFolder(string folder)
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return false;
         var fd = Native.Open(folder, 0 /* O_RDONLY */);
-        if (fd < 0) return;   // best effort: the file itself is already on disk
-        Native.Fsync(fd);
+        if (fd < 0) return false;   // best effort: the file itself is already on disk
+        var synced = Native.Fsync(fd) == 0;
         Native.Close(fd);
+        return synced;
     }
 
     static partial class Native
