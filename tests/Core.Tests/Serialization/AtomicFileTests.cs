@@ -33,7 +33,7 @@ public sealed class AtomicFileTests : IDisposable
         Assert.False(AtomicFile.SyncFolder(Path.Combine(_folder, "missing")));
         AtomicFile.Write(Path.Combine(_folder, "b.bin"), stream => stream.WriteByte(1));
         // No descriptor of this process is left on the folder (other tests' files may be open meanwhile: only ours count).
-        var open = new DirectoryInfo("/proc/self/fd").GetFiles().Select(fd => { try { return fd.LinkTarget; } catch (IOException) { return null; } });
+        var open = new DirectoryInfo("/proc/self/fd").GetFileSystemInfos().Select(fd => { try { return fd.LinkTarget; } catch (IOException) { return null; } });
         Assert.DoesNotContain(_folder, open);
     }
 }
