@@ -25,9 +25,7 @@ public static class OnnxExport
     {
         var shape = InputShapeOf(model, input);
         var proto = Build(model, shape);
-        var temporary = path + ".tmp";
-        using (var file = File.Create(temporary)) proto.WriteTo(file);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, proto.WriteTo);
         return shape;
     }
 

@@ -15,7 +15,6 @@ sealed class OnnxGraph
 
     readonly GraphProto graph = new() { Name = "nabla" };
     readonly HashSet<string> names = new(StringComparer.Ordinal);
-    int nodes;
 
     /// <summary>A graph whose input is a float tensor of shape (batch, <paramref name="sampleShape"/>…).</summary>
     public OnnxGraph(IReadOnlyList<int> sampleShape)
@@ -63,7 +62,6 @@ sealed class OnnxGraph
         node.Attribute.AddRange(attributes);
         graph.Node.Add(node);
         Current = node.Name;
-        nodes++;
     }
 
     /// <summary>An int attribute.</summary>
@@ -86,7 +84,7 @@ sealed class OnnxGraph
     /// or an initializer), with the producer and metadata filled in.</summary>
     public ModelProto Finish(IReadOnlyList<int> outputShape, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        if (nodes == 0) Node("Identity", "identity");
+        if (graph.Node.Count == 0) Node("Identity", "identity");
         var last = graph.Node[^1];
         last.Output[0] = "output";
         graph.Output.Add(TensorValue("output", outputShape));
