@@ -16,12 +16,6 @@ public sealed class SafeTensorsHeaderMessageTests
     static string Refusal(byte[] file) =>
         Assert.Throws<DataFormatException>(() => SafeTensorsHeader.Read(new MemoryStream(file), File)).Message;
 
-    static void Pin(string expected, string actual, string key = "")
-    {
-        if (expected == "?") { System.IO.File.AppendAllText("/tmp/serA/dump.txt", System.Text.Json.JsonSerializer.Serialize(new[] { key, actual }) + "\n"); return; }
-        Assert.Equal(expected, actual);
-    }
-
     [Theory]
     // the object, its keys and the metadata
     [InlineData("[]", 0, "m.safetensors: byte 8: expected the header to be a JSON object of tensor entries, found an array.")]
@@ -71,7 +65,7 @@ public sealed class SafeTensorsHeaderMessageTests
     [InlineData("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}""", 7, """m.safetensors: byte 73: expected the end of the file after tensor "a", found 3 more bytes that belong to no tensor.""")]
     [InlineData("""{}""", 3, "m.safetensors: byte 10: expected the end of the file (the header lists no tensor), found 3 more bytes that belong to no tensor.")]
     public void A_malformed_header_is_refused_with_a_message_naming_the_byte_and_the_fault(string header, long data, string expected) =>
-        Pin(expected, Refusal(header, data), header + "|" + data);
+        Assert.Equal(expected, Refusal(header, data));
 
     // An 8-byte length n, then n header bytes ("{}" and spaces), then `data` bytes.
     static byte[] FileOf(ulong n, int size)
