@@ -152,7 +152,9 @@ public static class CheckpointFile
         catch (JsonException e) { throw new DataFormatException(path, $"metadata \"{Key}\"", "a checkpoint's JSON", e.Message); }
         if (contents is not { Format: Format })
             throw new DataFormatException(path, $"metadata \"{Key}\", format", $"\"{Format}\"", contents?.Format ?? "null");
-        if (contents.Version is < 1 or > Version)
+        if (contents.Version < 1)
+            throw new DataFormatException(path, $"metadata \"{Key}\", version", $"1 to {Version}", $"{contents.Version}");
+        if (contents.Version > Version)
             throw new DataFormatException(path, $"metadata \"{Key}\", version", $"1 to {Version}", $"{contents.Version}: a checkpoint from a newer Nabla");
         return contents;
     }

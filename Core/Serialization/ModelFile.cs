@@ -154,16 +154,18 @@ public static class ModelFile
         if (node is null) return null;
         var dims = node is JsonArray a && a.All(d => d is JsonValue x && x.TryGetValue<int>(out var n) && n >= 1)
             ? a.Select(d => d!.GetValue<int>()).ToArray() : null;
+        DataFormatException Refused() =>
+            new(path, $"{position}, field \"input_shape\"", "[features] or [channels, height, width]", Clip(node.ToJsonString()));
         try
         {
             return dims switch
             {
                 [var f] => SampleShape.Features(f),
                 [var c, var h, var w] => SampleShape.Image(c, h, w),
-                _ => throw new ShapeException("not 1 or 3 sizes ≥ 1"),
+                _ => throw Refused(),
             };
         }
-        catch (ShapeException) { throw new DataFormatException(path, $"{position}, field \"input_shape\"", "[features] or [channels, height, width]", Clip(node.ToJsonString())); }
+        catch (ShapeException) { throw Refused(); }   // sizes whose product overflows
     }
 
     static string Clip(string text) => text.Length <= 80 ? text : text[..77] + "…";

@@ -92,7 +92,7 @@ sealed class OnnxGraph
         {
             IrVersion = IrVersion,
             ProducerName = "Nabla",
-            ProducerVersion = typeof(OnnxGraph).Assembly.GetName().Version?.ToString(3) ?? "0",
+            ProducerVersion = typeof(OnnxGraph).Assembly.GetName().Version!.ToString(3),   // set by the build
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExport.Opset });

@@ -154,11 +154,14 @@ public sealed class CheckpointFileTests : IDisposable
         Assert.Equal($"{nothing}: metadata \"nabla.checkpoint\", format: expected \"nabla-checkpoint\", found null.", Read(nothing));
         var other = Edited(path, json => { json["format"] = "other"; return json.ToJsonString(); });
         Assert.Equal($"{other}: metadata \"nabla.checkpoint\", format: expected \"nabla-checkpoint\", found other.", Read(other));
-        foreach (var version in new[] { 0, 2 })
+        foreach (var (version, found) in new[] { (0, "0"), (2, "2: a checkpoint from a newer Nabla") })
         {
             var edited = Edited(path, json => { json["version"] = version; return json.ToJsonString(); });
-            Assert.Equal($"{edited}: metadata \"nabla.checkpoint\", version: expected 1 to 1, found {version}: a checkpoint from a newer Nabla.", Read(edited));
+            Assert.Equal($"{edited}: metadata \"nabla.checkpoint\", version: expected 1 to 1, found {found}.", Read(edited));
         }
+        // A null where the checkpoint has a value is refused as it is read, not met later as a NullReferenceException.
+        var noSeed = Edited(path, json => { json["seed"] = null; return json.ToJsonString(); });
+        Assert.StartsWith($"{noSeed}: metadata \"nabla.checkpoint\": expected a checkpoint's JSON, found ", Read(noSeed));
         var current = Edited(path, json => json.ToJsonString());
         Assert.Equal(0, CheckpointFile.Read(current, Identity(), Start()).State.Step);   // the edit itself damages nothing
     }

@@ -57,6 +57,7 @@ public sealed class SafeTensorsHeaderMessageTests
     [InlineData("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, -4]}}""", 4, """m.safetensors: byte 65 (tensor "a", data_offsets[1]): expected a byte offset, a whole number ≥ 0, found -4.""")]
     [InlineData("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 0]}}""", 4, """m.safetensors: byte 61 (tensor "a", data_offsets): expected [begin, end] with begin ≤ end, found [4, 0].""")]
     [InlineData("""{"a": {"dtype": "F32", "shape": [3, 2], "data_offsets": [0, 4]}}""", 4, """m.safetensors: byte 64 (tensor "a", data_offsets): expected a range of 24 bytes (F32 [3, 2]: 6 elements × 4 bytes), found [0, 4], 4 bytes.""")]
+    [InlineData("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 16]}}""", 16, """m.safetensors: byte 61 (tensor "a", data_offsets): expected a range of 8 bytes (F32 [2]: 2 elements × 4 bytes), found [4, 16], 12 bytes.""")]
     // the layout of the data section
     [InlineData("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}""", 7, """m.safetensors: byte 122 (tensor "b", data_offsets): expected a range within the 7 data bytes after the header, found [4, 8]: the file is truncated, or the offsets are wrong.""")]
     [InlineData("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [2, 6]}}""", 6, """m.safetensors: byte 61 (tensor "a", data_offsets): expected its data to start at data byte 0, where the data section begins, found [2, 6]: data bytes 0..2 belong to no tensor (a gap).""")]
@@ -104,6 +105,7 @@ public sealed class SafeTensorsHeaderMessageTests
     {
         var header = SafeTensorsHeader.Parse(File, """{"b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "a": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}}"""u8, 8);
         Assert.Equal(["a", "b"], header.Tensors.Select(t => t.Name));
+        Assert.Equal(["\"a\" F32 [0]", "\"b\" F32 [2]"], header.Tensors.Select(t => t.ToString()));   // as a script prints them
     }
 
     [Fact]
