@@ -53,6 +53,7 @@ public static class Png
     static readonly uint[] Table = Enumerable.Range(0, 256).Select(n =>
     {
         var c = (uint)n;
+        // Stryker disable once Bitwise : equivalent; c is unsigned, so >> and >>> both shift in zeros
         for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         return c;
     }).ToArray();

@@ -154,6 +154,11 @@ public class EvaluateTests
         Assert.Equal("Evaluate: images of 2×2 are 4 pixels, but toy has 3 features per row.",
             Assert.Throws<ShapeException>(() => Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, imageShape: new ImageShape(2, 2))).Message);
         Assert.Equal(new ImageShape(1, 3), Identity.Evaluate(Toy, Loss.SoftmaxCrossEntropy, imageShape: new ImageShape(1, 3)).Classification!.Images);
+        // 64 features would be guessed an 8 × 8 image; the shape given wins.
+        var wide = Dataset.Classification("wide", new float[2 * 64], 64, [0, 1], 2);
+        var linear = Sequential.Of<double>(new Dense<double>(Matrix<double>.Build.Dense(64, 2), Matrix<double>.Build.Dense(1, 2)));
+        Assert.Equal(new ImageShape(8, 8), linear.Evaluate(wide, Loss.SoftmaxCrossEntropy).Classification!.Images);
+        Assert.Equal(new ImageShape(4, 16), linear.Evaluate(wide, Loss.SoftmaxCrossEntropy, imageShape: new ImageShape(4, 16)).Classification!.Images);
         // Class names mean nothing to a regression: they are not checked against its (zero) classes.
         var regression = Dataset.Regression("r", [1, 2, 3], 3, [1, 2, 3], 3);
         Assert.NotNull(Identity.Evaluate(regression, Loss.Mse, classNames: ["x"]).Regression);

@@ -156,6 +156,9 @@ public class ChartGeometryTests
         Assert.Equal("442", rows.Root!.Attribute("height")!.Value);
         var keys = rows.Root!.Elements("line").Where(l => l.Attribute("stroke-width")?.Value == "3").Select(l => (l.Attribute("x1")!.Value, l.Attribute("y1")!.Value, l.Attribute("stroke")!.Value));
         Assert.Equal([("64.0", "396", "#1f77b4"), ("64.0", "414", "#ff7f0e"), ("180.0", "414", "#2ca02c")], keys);
+        // "ccccc" (34 + 35 = 69) would end at 249, past the edge at 221 by less than the right margin: a third row.
+        var third = Parse(Chart.Line("t", "x", "y", [new("aaaaaaaaaa", []), new("bbbbbbbbbb", []), new("ccccc", [])], standalone: false, width: 241));
+        Assert.Equal("460", third.Root!.Attribute("height")!.Value);
     }
 
     [Fact]

@@ -46,6 +46,10 @@ public sealed class RunComparisonTests : IDisposable
         Assert.Equal(["runs/fast", "fast", "failed", "8", "z", "", "0.5", "", "", "1", "0.7000", "", "0.7500", "", "RMSE 0.1235 (val)", ""], rows[1]);
         Assert.Equal(["runs/empty", "empty", "", "", "", "", "", "", "", "0", "", "", "", "", "", ""], rows[2]);
         Assert.Equal(3, rows.Length);
+        // A run never evaluated has an empty evaluation cell.
+        var alone = XDocument.Parse(RunComparison.Page([Fast with { Evaluations = [] }])).Descendants("table").Single();
+        var column = alone.Descendants("th").Select(h => h.Value).ToList().IndexOf("evaluation");
+        Assert.Equal(["0.7500", "", ""], alone.Descendants("tbody").Single().Elements("tr").Single().Elements("td").Skip(column - 2).Take(3).Select(d => d.Value));
     }
 
     [Fact]

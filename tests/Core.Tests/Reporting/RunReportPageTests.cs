@@ -162,6 +162,8 @@ public sealed class RunReportPageTests : IDisposable
             Rows(page.Descendants("table").First(t => t.Descendants("td").Any(d => d.Value == "mse"))));
         var noTolerance = Full with { Evaluations = [Regressed with { Regression = Regressed.Regression! with { Tolerance = null, WithinTolerance = null } }] };
         Assert.DoesNotContain("within", RunReport.Page(noTolerance), StringComparison.Ordinal);
+        var fine = Full with { Evaluations = [Regressed with { Regression = Regressed.Regression! with { Tolerance = 0.0123456 } }] };
+        Assert.Contains("<td>within ±0.01235</td>", RunReport.Page(fine));   // four significant digits
     }
 
     [Fact]
@@ -189,6 +191,7 @@ public sealed class RunReportPageTests : IDisposable
             ["1", "Sgd(LearningRate: 0.1)", "softmax_cross_entropy", "2", "32", "1000", "300"], ["2", "Adam", "mse", "1", "64", "1000", ""],
         ], Rows(Table(page, "fit")));
         Assert.Equal([["argument", "value", ""], ["--epochs", "3", "default"], ["--lr", "0.1", "given"]], Rows(Table(page, "argument")));
+        Assert.Equal(["kv", "kv"], new[] { "argument", "seed" }.Select(first => Table(page, first).Attribute("class")?.Value));   // key-value layout
         Assert.Equal([["seed", "7"], ["command line", "nabla scripts/mnist-mlp.csx --lr 0.1"], ["backend", "managed"], ["threads", "2"], ["processors", "4"]],
             Rows(Table(page, "seed")));
         var bare = Page(Bare);
@@ -230,6 +233,7 @@ public sealed class RunReportPageTests : IDisposable
         Assert.Contains("<h3>Data files</h3>", html);
         Assert.Contains("<h3>Checkpoints</h3><p class=\"sub\">Saved at each epoch's end and every 100 steps; <code>nabla --resume /tmp/runs/mnist/full</code> goes on from them.</p>", html);
         Assert.Equal([["file", "last saved"], ["checkpoint-fit1.safetensors", "epoch 2"]], Rows(page.Descendants("table").Single(t => t.Descendants("th").Any(h => h.Value == "last saved"))));
+        Assert.Equal("kv", Table(page, "script").Attribute("class")?.Value);
         Assert.Equal([["time", "after", "went on"], ["11:00", "interrupted", "fit 1 at epoch 2; fit 2 at epoch 1"], ["12:00", "cancelled", "no Fit had a checkpoint yet"], ["13:00", "failed", "no Fit had a checkpoint yet"]], Rows(Table(page, "time")));
 
         Assert.Equal([[".NET", ".NET 10.0.0"], ["OS", "Debian"]], Rows(Table(Page(Full with { Manifest = Json("""{"dotnet_version": ".NET 10.0.0", "os": "Debian"}""") }), ".NET")));   // no status: left out too
@@ -242,6 +246,9 @@ public sealed class RunReportPageTests : IDisposable
         Assert.Contains("Saved at each epoch's end;", RunReport.Page(Full with { Manifest = Json("""{"checkpoints": {"c.safetensors": "epoch 1"}}""") }));
         Assert.DoesNotContain("<h3>Checkpoints</h3>", RunReport.Page(Full with { Manifest = Json("""{"checkpoints": {"every_steps": 100}, "resumes": {}}""") }));
         Assert.Contains("<h3>Sources</h3><table><thead><tr><th>file</th><th>SHA-256</th></tr></thead><tbody></tbody></table></div></div>", RunReport.Page(Bare));
+        // A hand-edited "fits" that is not a list reads as no checkpoint, not as an error.
+        var odd = Full with { Manifest = Json("""{"resumes": [{"time": "14:00", "previous_status": "failed", "fits": 5}]}""") };
+        Assert.Equal([["time", "after", "went on"], ["14:00", "failed", "no Fit had a checkpoint yet"]], Rows(Table(Page(odd), "time")));
     }
 
     [Fact]
