@@ -12,6 +12,8 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- micro [leading|first|jit] pieces of a step in thread CPU time (see Micro.cs)
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
+// Each command line has its profile: the first epoch of a second run does not wait for the JIT (bench/README.md).
+if (!args.Contains("--no-jit-profile")) JitProfile.Start("bench " + string.Join(" ", args));
 var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
 switch (args.FirstOrDefault())
 {

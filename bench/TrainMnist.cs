@@ -38,6 +38,7 @@ static class TrainMnist
             test_accuracy = accuracy,
             allocated_bytes_per_step = watch.BytesPerStep,
             parameter_bytes = model.ParameterCount * sizeof(float),
+            jit_profile = JitProfile.Replaying,   // false: the first run of this command, the JIT all on the main thread
         }));
         sampler?.Print(Console.Error);
         return 0;

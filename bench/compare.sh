@@ -8,7 +8,9 @@
 # The VM's speed comes in spells, so every run is repeated ROUNDS times, the runs alternating within each round (in
 # an order rotated from round to round), and each run's figure is the median over all rounds of its epochs 2.. (its
 # first epochs, JIT and warm-up included, are reported apart). Each round's own table is printed after it, then the
-# table over all rounds.
+# table over all rounds. Nabla's runs start with an empty JIT profile folder (NABLA_CACHE): round 1 is each command's
+# first run, which records the methods it compiles; later rounds replay that profile on a background thread (see
+# Core/Compute/JitProfile.cs), as a user's second run of a script does. Both first epochs are reported.
 # NumPy runs on OpenBLAS with 1 and with THREADS threads, each with the kernel OpenBLAS picks by itself
 # (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command only) and, when that is a different one, with the
 # widest kernel the CPU runs forced (SkylakeX on AVX-512, Haswell on AVX2): an OpenBLAS that does not know the CPU picks
@@ -36,6 +38,7 @@ has_model() { [[ " $MODELS " == *" $1 "* ]]; }
 DATA=data/mnist
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+export NABLA_CACHE="$OUT/cache"   # no JIT profile from an earlier compare.sh: round 1 is every Nabla command's first run
 
 python_with() { # the first python3 that imports numpy, torch and threadpoolctl
   for p in /usr/bin/python3 python3; do

@@ -98,6 +98,21 @@ public sealed partial class ProcessTests(HostFolder folder) : IClassFixture<Host
         Assert.InRange(accuracy, 93.0, 100.0);   // one epoch of SGD on MNIST: about 95%
     }
 
+    [Fact]   // one profile per script, whatever its options: the second run replays what the first recorded
+    public async Task A_script_s_runs_share_one_JIT_profile_in_the_cache()
+    {
+        var cache = System.IO.Path.Combine(folder.Path, "jit-cache");
+        var script = folder.Write("jit-profile.csx", "Log(\"profiled\");\n");
+        for (var run = 1; run <= 2; run++)
+        {
+            var result = await Host.OutOfProcess(folder.Path, cache, 120, "--seed", $"{run}", "--out", folder.NewRunFolder(), script);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var profile = Assert.Single(Directory.GetFiles(System.IO.Path.Combine(cache, "jit")));
+            Assert.EndsWith(".jitprofile", profile);
+            Assert.True(new FileInfo(profile).Length > 1000, $"{profile}: {new FileInfo(profile).Length} bytes");
+        }
+    }
+
     [Fact]
     public async Task The_launcher_at_the_repository_root_is_the_host()
     {
