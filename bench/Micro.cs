@@ -1,3 +1,4 @@
+using MathNet.Numerics.LinearAlgebra;
 namespace Nabla.Bench;
 
 /// <summary>Pieces of a training step in thread CPU time, for comparing alternatives under a loaded machine:
@@ -117,7 +118,7 @@ static class Micro
         var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"));
         var rng = Rng.Seeded(1);
         var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
-        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 3, 64, null, rng, observers: [new Epochs()]);
+        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 3, 64, null, rng, observers: [new Epochs(), new Marks()]);
         // A second Fit in the same process: its first epoch shows what the first epoch costs per Fit, not per process.
         Console.Write("| a second Fit: ");
         var again = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
@@ -125,9 +126,113 @@ static class Micro
         Console.WriteLine();
     }
 
+    static void Pieces()
+    {
+        Backend.Use("managed");
+        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"), limit: 6400);
+        var rng = Rng.Seeded(1);
+        var d1 = Layer.Dense(784, 128, Init.He, rng);
+        var d2 = Layer.Dense(128, 10, Init.Xavier, rng);
+        var batch = Batches.Gather<float>(train, [.. Enumerable.Range(0, 64)]);
+        var x = batch.X;
+        var h = d1.Forward(x, SampleShape.Features(784));
+        var r = Layer.Relu().Forward(h, SampleShape.Features(128));
+        var o = d2.Forward(r, SampleShape.Features(128));
+        var y1 = Matrix<float>.Build.Dense(64, 128);
+        var dW = Matrix<float>.Build.Dense(784, 128);
+        var dy1 = Matrix<float>.Build.Random(64, 128);
+        var y2 = Matrix<float>.Build.Dense(64, 10);
+        var dy2 = Matrix<float>.Build.Random(64, 10);
+        var dh = Matrix<float>.Build.Dense(64, 128);
+        var dW2 = Matrix<float>.Build.Dense(128, 10);
+        var relu = Layer.Relu();
+        var p = Sequential.Of(Layer.Flatten(), d1, relu, d2).Parameters;
+        var sgd = new Sgd(0.1);
+        var st = sgd.Init(p);
+        void Op(string name, Action a)
+        {
+            for (var w = 0; w < 2000; w++) a();
+            var best = double.MaxValue;
+            for (var round = 0; round < 7; round++)
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                for (var i = 0; i < 1000; i++) a();
+                best = Math.Min(best, sw.Elapsed.TotalMicroseconds / 1000);
+            }
+            Console.WriteLine($"{name,-34} {best,8:F2} µs (best of 7 rounds of 1000)");
+        }
+        Op("x·W1 (64×784·784×128)", () => x.Multiply(d1.Weights, y1));
+        Op("d1.Forward (GEMM + bias)", () => d1.Forward(x, SampleShape.Features(784)));
+        Op("relu.Forward", () => relu.Forward(h, SampleShape.Features(128)));
+        Op("r·W2 (64×128·128×10)", () => r.Multiply(d2.Weights, y2));
+        Op("d2.Forward", () => d2.Forward(r, SampleShape.Features(128)));
+        Op("xᵀ·dy1 (784×64·64×128)", () => x.TransposeThisAndMultiply(dy1, dW));
+        Op("rᵀ·dy2 (128×64·64×10)", () => r.TransposeThisAndMultiply(dy2, dW2));
+        Op("dy2·W2ᵀ (64×10·10×128)", () => dy2.TransposeAndMultiply(d2.Weights, dh));
+        Op("ColumnSums(dy1)", () => Kernels.ColumnSums(dy1));
+        Op("softmax CE", () => Loss.SoftmaxCrossEntropy.Evaluate(o, batch.Y));
+        Op("sgd.Apply", () => sgd.Apply(p, st, p));
+        var model = Sequential.Of(Layer.Flatten(), d1, relu, d2);
+        var traces = model.ForwardTrain(x, train.SampleShape, rng);
+        var (_, dOut) = Loss.SoftmaxCrossEntropy.Evaluate(traces[^1].Output, batch.Y);
+        var pool = new StepPool<float>();
+        Op("model.ForwardTrain (no pool)", () => model.ForwardTrain(x, train.SampleShape, rng));
+        Op("model.ForwardTrain (pool)", () => { using (pool.Enter()) model.ForwardTrain(x, train.SampleShape, rng); pool.Recycle([]); });
+        Op("model.Backward (pool)", () => { using (pool.Enter()) model.Backward(traces, dOut); pool.Recycle([]); });
+        Op("x·W1 (pool, fresh y)", () => { using (pool.Enter()) { var y = Kernels.Uninitialized<float>(64, 128); x.Multiply(d1.Weights, y); } pool.Recycle([]); });
+        Op("gather", () => Batches.Gather<float>(train, [.. Enumerable.Range(0, 64).Select(i => (i * 97) % 6400)]));
+    }
+
+    static void First1()
+    {
+        Backend.Use("managed");
+        Backend.Threads = 1;
+        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"));
+        var t = StepProfile.ThreadCpuNanoseconds();
+        void Mark(string what) { var n = StepProfile.ThreadCpuNanoseconds(); Console.WriteLine($"{what,-20} {(n - t) / 1e6,8:F1} ms"); t = n; }
+        var a = new float[64]; var b = new float[64]; var c = new float[64];
+        Mark("arrays");
+        if (Environment.GetEnvironmentVariable("TP") == "1")
+        {
+        System.Numerics.Tensors.TensorPrimitives.Subtract<float>(a, b, c); Mark("TP.Subtract ss");
+        System.Numerics.Tensors.TensorPrimitives.Add<float>(a, b, c); Mark("TP.Add ss");
+        System.Numerics.Tensors.TensorPrimitives.Multiply<float>(a, b, c); Mark("TP.Multiply ss");
+        System.Numerics.Tensors.TensorPrimitives.Multiply<float>(a, 2f, c); Mark("TP.Multiply s scalar");
+        System.Numerics.Tensors.TensorPrimitives.Add<float>(a, 2f, c); Mark("TP.Add s scalar");
+        System.Numerics.Tensors.TensorPrimitives.Max<float>(a, b, c); Mark("TP.Max ss");
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<float>(a, 2f, b, c); Mark("TP.MultiplyAdd");
+        _ = System.Numerics.Tensors.TensorPrimitives.Sum<float>(a); Mark("TP.Sum");
+        System.Numerics.Tensors.TensorPrimitives.Exp<float>(a, c); Mark("TP.Exp");
+        System.Numerics.Tensors.TensorPrimitives.Log<float>(a, c); Mark("TP.Log");
+        }
+        var rng = Rng.Seeded(1);
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        Mark("model");
+        var state = TrainState<float>.Create(model, new Sgd(0.1), 1);
+        Mark("state");
+        var batch = Batches.Gather<float>(train, [.. Enumerable.Range(0, 64)]);
+        Mark("gather");
+        var traces = model.ForwardTrain(batch.X, rng);
+        Mark("forward");
+        var (_, dy) = Loss.SoftmaxCrossEntropy.Evaluate(traces[^1].Output, batch.Y);
+        Mark("loss");
+        var g = model.Backward(traces, dy);
+        Mark("backward");
+        var (p, s) = new Sgd(0.1).Apply(g, state.OptimizerState, model.Parameters);
+        Mark("sgd");
+        (state, _) = Train.Step(state, batch.X, batch.Y, Loss.SoftmaxCrossEntropy);
+        Mark("Train.Step 1");
+        (state, _) = Train.Step(state, batch.X, batch.Y, Loss.SoftmaxCrossEntropy);
+        Mark("Train.Step 2");
+        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 1, 64, null, rng, observers: [new Marks()]);
+        Mark("Fit");
+    }
+
     public static void Run(string what)
     {
         if (what == "first") { First(); return; }
+        if (what == "first1") { First1(); return; }
+        if (what == "pieces") { Pieces(); return; }
         if (what == "jit") { Jit(); return; }
         if (what == "leading") { Leading(); return; }
         var rng = Rng.Seeded(1);

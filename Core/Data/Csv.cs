@@ -90,7 +90,7 @@ public static class Csv
             throw new DataFormatException(path, $"line {table.FirstLine}:1", "labels of at least 2 classes in the first column",
                 $"only {labels[0]}: is the first column a label? (pass classes: to say how many there are)");
         var width = table.Columns - 1;
-        var x = new float[table.Rows * width];
+        var x = LargeArrays.Uninitialized<float>(table.Rows * width);
         for (var r = 0; r < table.Rows; r++)
             for (var c = 1; c < table.Columns; c++)
                 x[r * width + c - 1] = table.Values[r * table.Columns + c] * scale;

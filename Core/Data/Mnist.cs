@@ -40,7 +40,7 @@ public static class Mnist
                 throw new DataFormatException(labelsPath, $"byte {8 + i} (label {i})", "a digit label 0-9", $"{labels.Data[i]}");
         var count = Math.Min(images.Count, limit ?? int.MaxValue);
         var size = images.ItemSize;
-        var features = new float[count * size];
+        var features = LargeArrays.Uninitialized<float>(count * size);   // every value written below
         for (var i = 0; i < features.Length; i++) features[i] = images.Data[i] / 255f;   // inputs scaled to [0, 1]
         var data = Dataset.Classification(name, features, size, labels.Data.Take(count).Select(b => (int)b).ToArray(), 10);
         // [count, rows, columns] images are 1-channel (1, rows, columns) samples, as torchvision gives them.

@@ -9,11 +9,43 @@ public class WorkersTests
     [InlineData(5, 1)]
     public void Every_task_runs_exactly_once(int tasks, int threads)
     {
-        for (var round = 0; round < 50; round++)
+        foreach (var pinned in new[] { false, true })
+            for (var round = 0; round < 50; round++)
+            {
+                var runs = new int[tasks];
+                Workers.Run(tasks, threads, t => Interlocked.Increment(ref runs[t]), pinned);
+                Assert.All(runs, count => Assert.Equal(1, count));
+            }
+    }
+
+    [Fact]   // the caller is participant 0: with two threads the even tasks are always its own
+    public void Pinned_tasks_run_on_their_participant_and_a_late_helper_s_on_the_caller()
+    {
+        var caller = Environment.CurrentManagedThreadId;
+        var helped = false;
+        for (var round = 0; round < 200; round++)
         {
-            var runs = new int[tasks];
-            Workers.Run(tasks, threads, t => Interlocked.Increment(ref runs[t]));
-            Assert.All(runs, count => Assert.Equal(1, count));
+            var threads = new int[8];
+            Workers.Run(8, 2, t => { threads[t] = Environment.CurrentManagedThreadId; Thread.SpinWait(200); }, pinned: true);
+            Assert.All(threads.Where((_, t) => t % 2 == 0), id => Assert.Equal(caller, id));
+            Assert.Single(threads.Where((_, t) => t % 2 == 1).Distinct());   // the odd ones on one thread, a helper's or (late) the caller's
+            helped |= threads[1] != caller;
+        }
+        Assert.True(helped || Environment.ProcessorCount < 2, "no pinned task ever ran on the helper");
+    }
+
+    [Fact]   // Optimizers step their tensors through ForChunks: every element once, in parts of whole cache lines
+    public void ForChunks_covers_every_element_once_in_one_part_per_thread()
+    {
+        using var two = Backend.Using(Backend.Current, threadCount: 2);
+        foreach (var length in new[] { 65536, 65549, 100352, 1 << 20 })
+        {
+            var seen = new int[length];
+            var parts = new System.Collections.Concurrent.ConcurrentBag<(int Start, int Count)>();
+            Workers.ForChunks(length, (start, count) => { parts.Add((start, count)); for (var i = start; i < start + count; i++) seen[i]++; });
+            Assert.All(seen, count => Assert.Equal(1, count));
+            Assert.Equal(Math.Min(2, Environment.ProcessorCount), parts.Count);
+            Assert.All(parts.Where(p => p.Start + p.Count < length), p => Assert.Equal(0, p.Count % 64));
         }
     }
 
