@@ -4,7 +4,9 @@ namespace Nabla.Bench;
 /// <summary>Pieces of a training step in thread CPU time, for comparing alternatives under a loaded machine:
 /// <c>micro</c> (the step's bookkeeping calls, each after a 500 ms warm-up), <c>micro leading</c> (backward with and
 /// without a parameter-free first layer, alternated), <c>micro first</c> (each epoch's thread and process CPU time: the
-/// first epoch's JIT), <c>micro jit</c> (the methods the first ten steps compile, longest first).</summary>
+/// first epoch's JIT), <c>micro jit</c> (the methods the first ten steps compile, longest first), <c>micro pieces</c>
+/// (each product and pass of the MLP's step alone, and the model's forward and backward, repeated on one batch: wall
+/// time, best of 7 rounds).</summary>
 static class Micro
 {
     sealed class Marks : IFitObserver
@@ -118,7 +120,7 @@ static class Micro
         var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"));
         var rng = Rng.Seeded(1);
         var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
-        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 3, 64, null, rng, observers: [new Epochs(), new Marks()]);
+        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 3, 64, null, rng, observers: [new Epochs()]);
         // A second Fit in the same process: its first epoch shows what the first epoch costs per Fit, not per process.
         Console.Write("| a second Fit: ");
         var again = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
@@ -183,55 +185,9 @@ static class Micro
         Op("gather", () => Batches.Gather<float>(train, [.. Enumerable.Range(0, 64).Select(i => (i * 97) % 6400)]));
     }
 
-    static void First1()
-    {
-        Backend.Use("managed");
-        Backend.Threads = 1;
-        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"));
-        var t = StepProfile.ThreadCpuNanoseconds();
-        void Mark(string what) { var n = StepProfile.ThreadCpuNanoseconds(); Console.WriteLine($"{what,-20} {(n - t) / 1e6,8:F1} ms"); t = n; }
-        var a = new float[64]; var b = new float[64]; var c = new float[64];
-        Mark("arrays");
-        if (Environment.GetEnvironmentVariable("TP") == "1")
-        {
-        System.Numerics.Tensors.TensorPrimitives.Subtract<float>(a, b, c); Mark("TP.Subtract ss");
-        System.Numerics.Tensors.TensorPrimitives.Add<float>(a, b, c); Mark("TP.Add ss");
-        System.Numerics.Tensors.TensorPrimitives.Multiply<float>(a, b, c); Mark("TP.Multiply ss");
-        System.Numerics.Tensors.TensorPrimitives.Multiply<float>(a, 2f, c); Mark("TP.Multiply s scalar");
-        System.Numerics.Tensors.TensorPrimitives.Add<float>(a, 2f, c); Mark("TP.Add s scalar");
-        System.Numerics.Tensors.TensorPrimitives.Max<float>(a, b, c); Mark("TP.Max ss");
-        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<float>(a, 2f, b, c); Mark("TP.MultiplyAdd");
-        _ = System.Numerics.Tensors.TensorPrimitives.Sum<float>(a); Mark("TP.Sum");
-        System.Numerics.Tensors.TensorPrimitives.Exp<float>(a, c); Mark("TP.Exp");
-        System.Numerics.Tensors.TensorPrimitives.Log<float>(a, c); Mark("TP.Log");
-        }
-        var rng = Rng.Seeded(1);
-        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
-        Mark("model");
-        var state = TrainState<float>.Create(model, new Sgd(0.1), 1);
-        Mark("state");
-        var batch = Batches.Gather<float>(train, [.. Enumerable.Range(0, 64)]);
-        Mark("gather");
-        var traces = model.ForwardTrain(batch.X, rng);
-        Mark("forward");
-        var (_, dy) = Loss.SoftmaxCrossEntropy.Evaluate(traces[^1].Output, batch.Y);
-        Mark("loss");
-        var g = model.Backward(traces, dy);
-        Mark("backward");
-        var (p, s) = new Sgd(0.1).Apply(g, state.OptimizerState, model.Parameters);
-        Mark("sgd");
-        (state, _) = Train.Step(state, batch.X, batch.Y, Loss.SoftmaxCrossEntropy);
-        Mark("Train.Step 1");
-        (state, _) = Train.Step(state, batch.X, batch.Y, Loss.SoftmaxCrossEntropy);
-        Mark("Train.Step 2");
-        model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 1, 64, null, rng, observers: [new Marks()]);
-        Mark("Fit");
-    }
-
     public static void Run(string what)
     {
         if (what == "first") { First(); return; }
-        if (what == "first1") { First1(); return; }
         if (what == "pieces") { Pieces(); return; }
         if (what == "jit") { Jit(); return; }
         if (what == "leading") { Leading(); return; }

@@ -9,7 +9,7 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- conv [--rounds R]         Conv2D kernels on LeNet's shapes vs the bare GEMMs
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- steps N [--optimizer O]  N Fit steps on synthetic data (callgrind counts)
-// dotnet run -c Release --project bench -- micro [leading|first|jit] pieces of a step in thread CPU time (see Micro.cs)
+// dotnet run -c Release --project bench -- micro [leading|first|jit|pieces] pieces of a step (see Micro.cs)
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
 // Each command line has its profile: the first epoch of a second run does not wait for the JIT (bench/README.md).
