@@ -4,7 +4,7 @@ namespace Nabla.Compute;
 
 /// <summary>Arrays a training run reads at random, such as a dataset's features, backed by 2 MB pages where Linux
 /// gives them: a batch gathers 64 rows from anywhere in 188 MB of MNIST, and with 4 KB pages nearly every row costs a
-/// page-table walk (`bench profile`: the MLP's gather 40.0–41.0 µs against 43.4–44.0). The array is asked for huge
+/// page-table walk (`bench profile`, alternated with the build before: the MLP's gather 39–40 µs against 43–44). The array is asked for huge
 /// pages before anything is written to it, so the kernel maps them as it first touches each one, at no extra cost.</summary>
 static partial class LargeArrays
 {

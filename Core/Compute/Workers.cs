@@ -57,8 +57,8 @@ static class Workers
 
     /// <summary>Element-wise work over [0, length), one contiguous part per thread of <see cref="Backend.Threads"/>,
     /// each part always on the same thread: body(start, count) per part. An optimizer's step then reads the half of a
-    /// parameter that the same core wrote a step before (`bench profile`: the MLP's SGD step 17–22 µs against 30–31 with
-    /// 32K-element chunks claimed by whichever thread was free). Element-wise, so the cut never changes a result. Small
+    /// parameter that the same core wrote a step before (`bench profile`, alternated with the build before: the MLP's SGD
+    /// step 19–21 µs against 26–29 with 32K-element chunks claimed by whichever thread was free). Element-wise, so the cut never changes a result. Small
     /// lengths run inline (a fork costs more than it saves).</summary>
     public static void ForChunks(int length, Action<int, int> body)
     {

@@ -48,7 +48,7 @@ public static class RunComparison
             var evaluation = r.Evaluations.Count > 0 ? r.Evaluations[^1] : null;
             return (IReadOnlyList<string>)[
                 r.Label, r.Title, r.Status, r.Text("seed"), .. argumentNames.Select(a => arguments.GetValueOrDefault(a, "")),
-                Field(fit, "optimizer"), Field(fit, "batch_size"), r.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                RunRecord.Field(fit, "optimizer"), RunRecord.Field(fit, "batch_size"), r.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 last is null ? "" : Html.Number(last.Loss, "F4"), last?.Accuracy is { } a ? Html.Percent(a) : "",
                 last?.ValLoss is { } vl ? Html.Number(vl, "F4") : "", last?.ValAccuracy is { } va ? Html.Percent(va) : "",
                 evaluation is null ? "" : evaluation.Accuracy is { } ea ? $"{Html.Percent(ea)} ({evaluation.Dataset})"
@@ -76,6 +76,4 @@ public static class RunComparison
         return Chart.Line(title, "epoch", y, series, standalone: false);
     }
 
-    static string Field(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText() : "";
 }

@@ -76,11 +76,15 @@ public sealed record RunRecord(string Folder, JsonElement Manifest, IReadOnlyLis
     }
 
     /// <summary>A manifest field as text ("" when missing).</summary>
-    // GetString() is null only for a JSON null, which the kind test has ruled out (here and in every Field below).
-    public string Text(string name) =>
-        Manifest.ValueKind == JsonValueKind.Object && Manifest.TryGetProperty(name, out var v)
-            ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()
-            : "";
+    public string Text(string name) => Field(Manifest, name);
+
+    /// <summary>Field <paramref name="name"/> of the JSON object <paramref name="e"/> as text ("" when e is no object or
+    /// has no such field): what report.html and compare.html show of run.json.</summary>
+    internal static string Field(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? TextOf(v) : "";
+
+    // A string's contents, any other value as written (GetString() is null only for a JSON null, a kind ruled out here).
+    static string TextOf(JsonElement v) => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText();
 
     /// <summary>The run's status as run.json records it (running, completed, failed, cancelled), except that a run still
     /// "running" whose process is gone (killed with SIGKILL, the machine stopped) is "interrupted".</summary>
@@ -106,7 +110,7 @@ public sealed record RunRecord(string Folder, JsonElement Manifest, IReadOnlyLis
     /// <summary>A manifest object's fields as (name, text) pairs (none when missing).</summary>
     public IReadOnlyList<(string Name, string Value)> Fields(string name) =>
         Manifest.ValueKind == JsonValueKind.Object && Manifest.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
-            ? v.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())).ToArray()
+            ? v.EnumerateObject().Select(p => (p.Name, TextOf(p.Value))).ToArray()
             : [];
 
     /// <summary>Each Fit's settings and model as run.json records them ("fits").</summary>

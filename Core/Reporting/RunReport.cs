@@ -176,8 +176,9 @@ public static class RunReport
         if (fits.Count > 0)
         {
             var rows = fits.Select((f, i) => (IReadOnlyList<string>)[
-                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Field(f, "optimizer"), Field(f, "loss"), Field(f, "epochs"),
-                Field(f, "batch_size"), Field(f, "train_samples"), Field(f, "validation_samples")]);
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), RunRecord.Field(f, "optimizer"), RunRecord.Field(f, "loss"),
+                RunRecord.Field(f, "epochs"), RunRecord.Field(f, "batch_size"), RunRecord.Field(f, "train_samples"),
+                RunRecord.Field(f, "validation_samples")]);
             s.Append("<div><h3>Fit</h3>").Append(Html.Table(["fit", "optimizer", "loss", "epochs", "batch size", "training samples", "validation samples"], rows)).Append("</div>");
         }
         var arguments = run.Fields("arguments");
@@ -250,13 +251,11 @@ public static class RunReport
         if (run.Manifest.ValueKind != JsonValueKind.Object || !run.Manifest.TryGetProperty("resumes", out var resumes) || resumes.ValueKind != JsonValueKind.Array) return;
         s.Append("<h3>Resumed</h3>");
         s.Append(Html.Table(["time", "after", "went on"], resumes.EnumerateArray().Select(r => (IReadOnlyList<string>)[
-            Field(r, "time"), Field(r, "previous_status"),
+            RunRecord.Field(r, "time"), RunRecord.Field(r, "previous_status"),
             r.TryGetProperty("fits", out var fits) && fits.ValueKind == JsonValueKind.Array && fits.GetArrayLength() > 0
                 ? string.Join("; ", fits.EnumerateArray().Select(f => f.GetString())) : "no Fit had a checkpoint yet"])));
     }
 
-    static string Field(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText() : "";
 
     static string Optional(double? value, bool percent) => value is { } v ? percent ? Html.Percent(v) : Html.Number(v, "F4") : "";
 
