@@ -131,7 +131,7 @@ public static class NablaHost
                 runConsole.Line($"nabla: resuming {HostPaths.Display(run.Path)}: {HostPaths.Display(script)} {string.Join(' ', options.ScriptArgs)}".TrimEnd() +
                     (checkpoints.RemovedTemporaryFiles > 0 ? $" (removed {checkpoints.RemovedTemporaryFiles} partial checkpoint a kill left)" : ""));
             using var checkpointScope = FitCheckpoints.Use(checkpoints);
-            (status, code, error) = await RunScriptAsync(compiled, globals, [run, display, new CancelAtNextBatch(cancellation)], run, runConsole, cancellation);
+            (status, code, error) = await RunScriptAsync(compiled, globals, [new JitProfileCutoff(), run, display, new CancelAtNextBatch(cancellation)], run, runConsole, cancellation);
             display.Dispose();
             if (status == "completed" && compiled.DynamicArguments
                 && scriptArgs.UnknownNames(scriptArgs.Read) is { Count: > 0 } unread)

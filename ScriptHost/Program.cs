@@ -3,9 +3,11 @@ using Nabla.Compute;
 using Nabla.ScriptHost;
 
 // A second run of a script compiles, on a background thread, the methods the first one needed (JitProfile): one
-// profile per script whatever its options, else per command.
-JitProfile.Start("host " + (args.FirstOrDefault(a => a.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && File.Exists(a)) is { } script
-    ? Path.GetFullPath(script) : args.FirstOrDefault()));
+// profile per script whatever its options, else per command. A run that compiles the script and one that loads it
+// from the cache need different methods (Roslyn's, or not), so each kind has its own profile.
+JitProfile.Start(args.FirstOrDefault(a => a.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && File.Exists(a)) is { } script
+    ? $"host {Path.GetFullPath(script)} " + (!args.Contains("--no-cache") && new ScriptCache(ScriptCache.DefaultDirectory()).Holds(script) ? "cached" : "compiling")
+    : $"host {args.FirstOrDefault()}");
 
 // The first Ctrl+C, SIGTERM or SIGHUP (the terminal closed) cancels the run (training stops at the next batch, the run
 // folder is finished, exit 130); a second one is left to the default handler, which ends the process at once.

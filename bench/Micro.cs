@@ -128,6 +128,33 @@ static class Micro
         Console.WriteLine();
     }
 
+    sealed class StepTimes : IFitObserver
+    {
+        public readonly List<long> Ticks = new(1000);
+        public void OnFitStart(FitInfo info) => Ticks.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+        public void OnBatchEnd(BatchProgress progress) => Ticks.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    static void Steps()
+    {
+        Backend.Use("managed");
+        var (train, _) = Mnist.Load(Path.Combine(Repository.Root, "data", "mnist"));
+        var rng = Rng.Seeded(1);
+        var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));
+        var times = new StepTimes();
+        var fit = model.Fit(train, Loss.SoftmaxCrossEntropy, new Sgd(0.1), 2, 64, null, rng, observers: [times]);
+        var t = times.Ticks;
+        double Ms(int a, int b) => (t[b] - t[a]) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        var steady = Ms(938 + 400, 938 + 900) / 500;
+        var sinceStart = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds - Ms(0, t.Count - 1);
+        Console.Write($"fit at {sinceStart:F0} ms; ");
+        Console.Write($"replay {JitProfile.Replaying}: steady {steady * 1000:F0} µs/step; excess ms by step ");
+        int[] marks = [1, 10, 50, 100, 200, 400, 938];
+        var prev = 0;
+        foreach (var m in marks) { Console.Write($"{m}: {Ms(prev, m) - steady * (m - prev),6:F1} "); prev = m; }
+        Console.WriteLine($"| epoch1 {Ms(0, 938):F0} ms, epoch2 {Ms(938, 1876):F0} ms; Fit's {fit.History[0].Seconds * 1000:F0} {fit.History[1].Seconds * 1000:F0}");
+    }
+
     static void Pieces()
     {
         Backend.Use("managed");
@@ -190,6 +217,7 @@ static class Micro
         if (what == "first") { First(); return; }
         if (what == "pieces") { Pieces(); return; }
         if (what == "jit") { Jit(); return; }
+        if (what == "steps") { Steps(); return; }
         if (what == "leading") { Leading(); return; }
         var rng = Rng.Seeded(1);
         var model = Sequential.Of(Layer.Flatten(), Layer.Dense(784, 128, Init.He, rng), Layer.Relu(), Layer.Dense(128, 10, Init.Xavier, rng));

@@ -14,6 +14,7 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
 // Each command line has its profile: the first epoch of a second run does not wait for the JIT (bench/README.md).
 if (!args.Contains("--no-jit-profile")) JitProfile.Start("bench " + string.Join(" ", args));
+using var cutoff = FitObservers.Add(new JitProfileCutoff());   // the profile ends with the first epoch
 var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
 switch (args.FirstOrDefault())
 {

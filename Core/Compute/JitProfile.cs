@@ -41,4 +41,9 @@ public static class JitProfile
         ProfileOptimization.StartProfile(name);   // replays the file if there is one; writes it anew as the process ends
         return path;
     }
+
+    /// <summary>Ends the recording: the profile is written now, with the methods compiled so far, and later ones are
+    /// left out of it (Nabla.Training's <c>JitProfileCutoff</c> calls this at the first epoch's end). Does nothing
+    /// when no profile was started.</summary>
+    public static void Stop() => ProfileOptimization.StartProfile(null);
 }

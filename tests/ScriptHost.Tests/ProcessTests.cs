@@ -98,19 +98,32 @@ public sealed partial class ProcessTests(HostFolder folder) : IClassFixture<Host
         Assert.InRange(accuracy, 93.0, 100.0);   // one epoch of SGD on MNIST: about 95%
     }
 
-    [Fact]   // one profile per script, whatever its options: the second run replays what the first recorded
-    public async Task A_script_s_runs_share_one_JIT_profile_in_the_cache()
+    [Fact]   // one profile per script and kind of run (compiling it, or loading it from the cache), whatever its options
+    public async Task A_script_s_runs_share_one_JIT_profile_per_kind_in_the_cache()
     {
         var cache = System.IO.Path.Combine(folder.Path, "jit-cache");
         var script = folder.Write("jit-profile.csx", "Log(\"profiled\");\n");
-        for (var run = 1; run <= 2; run++)
+        string[] Profiles() => [.. Directory.GetFiles(System.IO.Path.Combine(cache, "jit")).Order()];
+        var seen = new List<string[]>();
+        for (var run = 1; run <= 3; run++)
         {
             var result = await Host.OutOfProcess(folder.Path, cache, 120, "--seed", $"{run}", "--out", folder.NewRunFolder(), script);
             Assert.True(result.ExitCode == 0, result.ToString());
-            var profile = Assert.Single(Directory.GetFiles(System.IO.Path.Combine(cache, "jit")));
+            seen.Add(Profiles());
+        }
+        // The first run compiled the script and recorded that kind's profile; the second loaded it from the cache and
+        // recorded the other kind's; the third, with another seed, found both.
+        var compiling = Assert.Single(seen[0]);
+        Assert.Equal(2, seen[1].Length);
+        Assert.Contains(compiling, seen[1]);
+        Assert.Equal(seen[1], seen[2]);
+        foreach (var profile in seen[2])
+        {
             Assert.EndsWith(".jitprofile", profile);
             Assert.True(new FileInfo(profile).Length > 1000, $"{profile}: {new FileInfo(profile).Length} bytes");
         }
+        Assert.True(new FileInfo(compiling).Length > new FileInfo(seen[1].Single(p => p != compiling)).Length,
+            "the compiling run's profile has Roslyn's methods besides the cached run's");
     }
 
     [Fact]

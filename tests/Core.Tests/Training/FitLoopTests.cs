@@ -9,7 +9,7 @@ public class FitLoopTests
         Dataset.Classification("train", Enumerable.Range(0, n * 6).Select(i => (float)Math.Sin(i)).ToArray(), 6,
             Enumerable.Range(0, n).Select(i => i % 3).ToArray(), 3);
 
-    static Sequential<float> Model() => Sequential.Of(Layer.Dense(6, 4, new Rng(1)), Layer.Relu(), Layer.Dense(4, 3, new Rng(2)));
+    internal static Sequential<float> Model() => Sequential.Of(Layer.Dense(6, 4, new Rng(1)), Layer.Relu(), Layer.Dense(4, 3, new Rng(2)));
 
     /// <summary>Everything an observer is told; stops Fit after epoch <paramref name="stopAfter"/> (0: never).</summary>
     internal sealed class Recorder(int stopAfter = 0) : IFitObserver
