@@ -6,7 +6,9 @@ namespace Nabla.Bench;
 /// without a parameter-free first layer, alternated), <c>micro first</c> (each epoch's thread and process CPU time: the
 /// first epoch's JIT), <c>micro jit</c> (the methods the first ten steps compile, longest first), <c>micro pieces</c>
 /// (each product and pass of the MLP's step alone, and the model's forward and backward, repeated on one batch: wall
-/// time, best of 7 rounds).</summary>
+/// time, best of 7 rounds), <c>micro steps</c> (two MNIST epochs of the MLP: how much longer than a steady step the
+/// first step, steps 2–10, 11–50 … of the first epoch took, and when Fit started: where a first epoch's extra time goes,
+/// and whether a replayed JIT profile was done by then).</summary>
 static class Micro
 {
     sealed class Marks : IFitObserver

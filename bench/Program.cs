@@ -9,10 +9,11 @@ using Nabla.Bench;
 // dotnet run -c Release --project bench -- conv [--rounds R]         Conv2D kernels on LeNet's shapes vs the bare GEMMs
 // dotnet run -c Release --project bench -- train --backend managed   epoch times for bench/compare.sh
 // dotnet run -c Release --project bench -- steps N [--optimizer O]  N Fit steps on synthetic data (callgrind counts)
-// dotnet run -c Release --project bench -- micro [leading|first|jit|pieces] pieces of a step (see Micro.cs)
+// dotnet run -c Release --project bench -- micro [leading|first|jit|pieces|steps] pieces of a step (see Micro.cs)
 // dotnet run -c Release --project bench -- has openblas               exit code 0 when that backend is available
 // dotnet run -c Release --project bench -- [BenchmarkDotNet args]    the BenchmarkDotNet suite (e.g. --filter '*')
-// Each command line has its profile: the first epoch of a second run does not wait for the JIT (bench/README.md).
+// Each command line has its profile, up to the first epoch's end: the first epoch of a second run does not wait for
+// the JIT (bench/README.md).
 if (!args.Contains("--no-jit-profile")) JitProfile.Start("bench " + string.Join(" ", args));
 using var cutoff = FitObservers.Add(new JitProfileCutoff());   // the profile ends with the first epoch
 var threads = Option(args, "--threads") is { } t ? int.Parse(t) : Backend.Threads;
