@@ -67,7 +67,8 @@ static class Micro
         lock (listener.Jitted)
         {
             Console.WriteLine($"{listener.Jitted.Count} methods jitted, {listener.Jitted.Sum(j => j.Ms):F0} ms");
-            foreach (var g in listener.Jitted.GroupBy(j => j.Tier)) Console.WriteLine($"  {g.Key}: {g.Count()} methods, {g.Sum(j => j.Ms):F0} ms");
+            foreach (var g in listener.Jitted.GroupBy(j => string.Join('.', j.Name.Split("::")[0].Split('.').Take(3))).OrderByDescending(g => g.Sum(j => j.Ms)).Take(12))
+                Console.WriteLine($"  {g.Key}: {g.Count()} methods, {g.Sum(j => j.Ms):F0} ms");
             foreach (var j in listener.Jitted.OrderByDescending(j => j.Ms).Take(40)) Console.WriteLine($"{j.Ms,8:F1} ms {j.Tier,-22} {j.Name}");
         }
     }

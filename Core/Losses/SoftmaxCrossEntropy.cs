@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Losses;
@@ -39,9 +38,9 @@ public sealed record SoftmaxCrossEntropy : ILoss
         {
             var column = lp.AsSpan(j * rows, rows);
             Simd.Exp<T>(column, column);
-            TensorPrimitives.Multiply(column, targetMass, column);
-            TensorPrimitives.Subtract(column, y.AsSpan(j * rows, rows), column);
-            TensorPrimitives.Multiply(column, invBatch, column);
+            Simd.Multiply<T>(column, targetMass, column);
+            Simd.Subtract<T>(column, y.AsSpan(j * rows, rows), column);
+            Simd.Multiply<T>(column, invBatch, column);
         }
         return new(sum / rows, logP);
     }

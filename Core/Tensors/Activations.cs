@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Nabla.Tensors;
@@ -24,14 +23,14 @@ public static class Activations
         for (var j = 0; j < columns; j++)
         {
             var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            Simd.Subtract<T>(xs.AsSpan(j * rows, rows), max, column);
             Simd.Exp<T>(column, column);
-            TensorPrimitives.Add(sum, column, sum);
+            Simd.Add<T>(sum, column, sum);
         }
         for (var j = 0; j < columns; j++)
         {
             var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Divide(column, sum, column);
+            Simd.Divide<T>(column, sum, column);
         }
         return y;
     }
@@ -53,16 +52,16 @@ public static class Activations
         for (var j = 0; j < columns; j++)
         {
             var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
+            Simd.Subtract<T>(xs.AsSpan(j * rows, rows), max, column);
             Simd.Exp<T>(column, column);
-            TensorPrimitives.Add(sum, column, sum);
+            Simd.Add<T>(sum, column, sum);
         }
         Simd.Log<T>(sum, sum);
         for (var j = 0; j < columns; j++)
         {
             var column = ys.AsSpan(j * rows, rows);
-            TensorPrimitives.Subtract(xs.AsSpan(j * rows, rows), max, column);
-            TensorPrimitives.Subtract(column, sum, column);
+            Simd.Subtract<T>(xs.AsSpan(j * rows, rows), max, column);
+            Simd.Subtract<T>(column, sum, column);
         }
         return y;
     }
@@ -88,6 +87,6 @@ public static class Activations
     static void RowMax<T>(T[] xs, int rows, int columns, Span<T> max) where T : struct, IFloatingPointIeee754<T>
     {
         max.Fill(T.NegativeInfinity);
-        for (var j = 0; j < columns; j++) TensorPrimitives.Max(max, xs.AsSpan(j * rows, rows), max);
+        for (var j = 0; j < columns; j++) Simd.Max<T>(max, xs.AsSpan(j * rows, rows), max);
     }
 }

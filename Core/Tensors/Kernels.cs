@@ -59,7 +59,7 @@ public static class Kernels
         for (var j = 0; j < y.ColumnCount; j++)
         {
             var column = data.AsSpan(j * rows, rows);
-            TensorPrimitives.Add(column, bias[j], column);
+            Simd.Add<T>(column, bias[j], column);
         }
     }
 
