@@ -7,8 +7,8 @@ namespace Nabla.Compute;
 /// <summary>
 /// .NET's multicore JIT for a program built on Nabla: a run records which methods it compiled, and the next run of the
 /// same command compiles them on a background thread from its first instant, while the main thread reads the script
-/// and the data. The first epoch then runs compiled code instead of waiting for the JIT (MNIST MLP: 1.5–2.1× a
-/// steady epoch without a profile, 1.1–1.5× with one; bench/compare.sh, figures in bench/README.md). The host and the benchmarks call <see cref="Start"/>
+/// and the data. The first epoch then runs compiled code instead of waiting for the JIT (MNIST MLP: 1.7–1.9× a
+/// steady epoch without a profile, 1.0–1.3× with one; bench/compare.sh, figures in bench/README.md). The host and the benchmarks call <see cref="Start"/>
 /// first thing; a library never should (the profile is the program's).
 /// </summary>
 public static class JitProfile
