@@ -63,8 +63,13 @@ public sealed class ScriptCache(string directory)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }   // a half-written, vanished or unreadable entry is a miss, never an error
     }
 
-    /// <summary>True when a run of <paramref name="scriptPath"/> would load it from here instead of compiling it.</summary>
-    public bool Holds(string scriptPath) => TryLoad(scriptPath) is not null;
+    /// <summary>True when a run of <paramref name="scriptPath"/> would load it from here instead of compiling it; false
+    /// when the script cannot be read (the run that follows says why).</summary>
+    public bool Holds(string scriptPath)
+    {
+        try { return TryLoad(scriptPath) is not null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
 
     /// <summary>Stores <paramref name="script"/>; files are written aside and moved in, so a concurrent run never reads half an entry.</summary>
     public void Store(string scriptPath, CompiledScript script)

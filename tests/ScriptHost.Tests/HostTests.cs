@@ -99,6 +99,21 @@ public sealed class HostTests(HostFolder folder) : IClassFixture<HostFolder>
         Assert.Equal("square 81", run.Output.Trim());
     }
 
+    [Fact]   // the host asks before anything else, to pick the JIT profile of a compiling or a cached run
+    public async Task The_cache_holds_a_script_once_compiled_and_not_after_a_change_or_when_it_cannot_be_read()
+    {
+        var script = folder.Write("holds/main.csx", "Log(\"held\");\n");
+        var cache = new ScriptCache(folder.Cache);
+        Assert.False(cache.Holds(script));
+        var run = await Run(script);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(cache.Holds(script));
+        File.AppendAllText(script, "// changed\n");
+        Assert.False(cache.Holds(script));
+        File.Delete(script);
+        Assert.False(cache.Holds(script));   // unreadable: false, not an exception (the run then says why)
+    }
+
     [Fact]
     public async Task Changing_a_loaded_file_invalidates_the_cached_compile()
     {
