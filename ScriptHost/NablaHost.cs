@@ -73,6 +73,9 @@ public static class NablaHost
         }
         foreach (var warning in compiled.Warnings) console.Error.WriteLine(warning);
         var compileSeconds = clock.Elapsed.TotalSeconds;
+        // From here on the methods a run needs are the same whether the script was compiled or loaded: one profile for
+        // both kinds, so a script's second run replays its training whichever kind either run was (Program.cs).
+        JitProfile.Switch($"host {Path.GetFullPath(script)} run");
         if (cancellation.IsCancellationRequested) return Cancelled;   // Ctrl+C while compiling: nothing ran, nothing to keep
 
         if (scriptArgs.Given.ContainsKey("help") && compiled.Arguments.All(a => a.Name != "help"))

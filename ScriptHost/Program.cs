@@ -2,9 +2,10 @@ using System.Runtime.InteropServices;
 using Nabla.Compute;
 using Nabla.ScriptHost;
 
-// A second run of a script compiles, on a background thread, the methods the first one needed (JitProfile): one
-// profile per script whatever its options, else per command. A run that compiles the script and one that loads it
-// from the cache need different methods (Roslyn's, or not), so each kind has its own profile.
+// A second run of a script compiles, on a background thread, the methods the first one needed (JitProfile): per script
+// whatever its options, else per command. Up to the script's start a run that compiles it and one that loads it from
+// the cache need different methods (Roslyn's, or not), so each kind has its own profile for that part; the host then
+// switches to one profile of the script's run for both (NablaHost), which ends at the first epoch's end.
 JitProfile.Start(args.FirstOrDefault(a => a.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && File.Exists(a)) is { } script
     ? $"host {Path.GetFullPath(script)} " + (!args.Contains("--no-cache") && new ScriptCache(ScriptCache.DefaultDirectory()).Holds(script) ? "cached" : "compiling")
     : $"host {args.FirstOrDefault()}");

@@ -22,8 +22,11 @@ public static class JitProfile
         return Path.Combine(root, "nabla", "jit");
     }
 
-    /// <summary>True once <see cref="Start"/> found a profile an earlier run recorded: this run replays it.</summary>
+    /// <summary>True once <see cref="Start"/> (or <see cref="Switch"/>) found a profile an earlier run recorded: this run
+    /// replays it.</summary>
     public static bool Replaying { get; private set; }
+
+    static string? root;   // the folder Start set up; null until then
 
     /// <summary>Records (and, from the second run on, replays) the profile of <paramref name="command"/>, e.g. the
     /// program and its script's full path: one profile per command. Returns the profile's path, or null when the folder
@@ -33,14 +36,30 @@ public static class JitProfile
         folder ??= DefaultFolder();
         try { Directory.CreateDirectory(folder); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        // A hash, not the command itself: a script's path may hold characters no file name can.
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command)).AsSpan(0, 8)) + ".jitprofile";
-        var path = Path.Combine(folder, name);
-        Replaying = File.Exists(path);
         ProfileOptimization.SetProfileRoot(folder);
-        ProfileOptimization.StartProfile(name);   // replays the file if there is one; writes it anew as the process ends
+        root ??= folder;   // the runtime keeps the first folder a process gives
+        var path = Path.Combine(root, FileName(command));
+        Replaying = File.Exists(path);
+        ProfileOptimization.StartProfile(Path.GetFileName(path));   // replays the file if there is one; writes it anew as the process ends
         return path;
     }
+
+    /// <summary>Ends the current profile (written now, with what was compiled so far) and goes on with the profile of
+    /// <paramref name="command"/>, replayed if an earlier run recorded it: for a program whose phases need different
+    /// methods, such as the host (its start-up and, for a script not in the cache, Roslyn; then the script's run, the
+    /// same whether it was compiled or loaded). Does nothing, and returns null, unless <see cref="Start"/> was called.</summary>
+    public static string? Switch(string command)
+    {
+        if (root is null) return null;
+        var path = Path.Combine(root, FileName(command));
+        Replaying = File.Exists(path);
+        ProfileOptimization.StartProfile(Path.GetFileName(path));
+        return path;
+    }
+
+    // A hash, not the command itself: a script's path may hold characters no file name can.
+    static string FileName(string command) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command)).AsSpan(0, 8)) + ".jitprofile";
 
     /// <summary>Ends the recording: the profile is written now, with the methods compiled so far, and later ones are
     /// left out of it (Nabla.Training's <c>JitProfileCutoff</c> calls this at the first epoch's end). Does nothing
