@@ -75,5 +75,4 @@ public static class RunComparison
         }
         return Chart.Line(title, "epoch", y, series, standalone: false);
     }
-
 }

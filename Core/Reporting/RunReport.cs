@@ -256,7 +256,6 @@ public static class RunReport
                 ? string.Join("; ", fits.EnumerateArray().Select(f => f.GetString())) : "no Fit had a checkpoint yet"])));
     }
 
-
     static string Optional(double? value, bool percent) => value is { } v ? percent ? Html.Percent(v) : Html.Number(v, "F4") : "";
 
     static string CommandLine(RunRecord run) =>
